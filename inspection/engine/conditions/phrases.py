@@ -1,0 +1,69 @@
+"""Phrase options shared by every condition that looks for words, and their matching."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Literal
+
+from pydantic import Field, PrivateAttr
+
+from inspection.engine.context import Strict
+from inspection.engine.matching import PhraseHit, PhraseMatcher, is_negated, is_quoted_or_question
+from inspection.text import PreparedUtterance
+
+
+class PhraseOptions(Strict):
+    """`negation`: a negated phrase does not count ("不保本"). `pinyin`: also match homophones
+    (宝本 for 保本); `auto` does so for voice calls only, where ASR makes such errors.
+    `ignore_questions`: a phrase asked or quoted back ("保本吗？", "您说的保本") does not count."""
+
+    negation: bool = True
+    ignore_questions: bool = False
+    pinyin: bool | Literal["auto"] = "auto"
+    negation_window: int = Field(default=6, ge=1, le=20)
+
+
+class PhraseSet:
+    """A compiled list of phrases with the options that decide which hits count."""
+
+    def __init__(self, phrases: Sequence[str], options: PhraseOptions) -> None:
+        self.options = options
+        self._plain = PhraseMatcher(phrases)
+        self._with_pinyin = PhraseMatcher(phrases, pinyin=True) if options.pinyin else None
+
+    @property
+    def phrases(self) -> tuple[str, ...]:
+        return self._plain.phrases
+
+    def find(self, utterance: PreparedUtterance, *, voice: bool) -> Iterator[PhraseHit]:
+        use_pinyin = self.options.pinyin is True or (self.options.pinyin == "auto" and voice)
+        matcher = self._with_pinyin if use_pinyin and self._with_pinyin else self._plain
+        text = utterance.text
+        for hit in matcher.find(utterance):
+            if self.options.negation and is_negated(
+                text, hit.start, hit.end, self.options.negation_window
+            ):
+                continue
+            if self.options.ignore_questions and is_quoted_or_question(text, hit.start, hit.end):
+                continue
+            yield hit
+
+
+class HasPhrases(PhraseOptions):
+    """A condition with a `keywords` list, compiled once after validation."""
+
+    keywords: list[str] = Field(min_length=1)
+    _compiled: PhraseSet | None = PrivateAttr(default=None)
+
+    def model_post_init(self, context: object, /) -> None:
+        self._compiled = PhraseSet(self.keywords, self)
+
+    @property
+    def phrase_set(self) -> PhraseSet:
+        assert self._compiled is not None
+        return self._compiled
+
+
+def describe(hit: PhraseHit) -> str:
+    how = f"（拼音匹配「{hit.phrase}」）" if hit.by_pinyin else ""
+    return f"命中「{hit.text}」{how}"

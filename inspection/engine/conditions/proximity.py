@@ -1,0 +1,58 @@
+"""`proximity`: a word of list A within N characters or tokens of a word of list B."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Literal
+
+from pydantic import Field, PrivateAttr
+
+from inspection.engine.conditions.phrases import PhraseOptions, PhraseSet
+from inspection.engine.context import CheckContext, Hit, RoleScope, Window
+from inspection.text import PreparedUtterance
+
+
+class ProximityCondition(PhraseOptions):
+    type: Literal["proximity"]
+    a: list[str] = Field(min_length=1)
+    b: list[str] = Field(min_length=1)
+    max_distance: int = Field(ge=0)
+    unit: Literal["chars", "tokens"] = "chars"
+    role: RoleScope | None = None
+    window: Window | None = None
+    _a: PhraseSet | None = PrivateAttr(default=None)
+    _b: PhraseSet | None = PrivateAttr(default=None)
+
+    def model_post_init(self, context: object, /) -> None:
+        self._a = PhraseSet(self.a, self)
+        self._b = PhraseSet(self.b, self)
+
+
+def check(condition: ProximityCondition, context: CheckContext) -> Iterator[Hit]:
+    assert condition._a is not None and condition._b is not None
+    voice = context.prepared.conversation.channel == "voice"
+    for utterance in context.scoped(condition.role, condition.window):
+        a_hits = list(condition._a.find(utterance, voice=voice))
+        b_hits = list(condition._b.find(utterance, voice=voice)) if a_hits else []
+        for a in a_hits:
+            for b in b_hits:
+                gap = _distance(utterance, (a.start, a.end), (b.start, b.end), condition.unit)
+                if gap <= condition.max_distance:
+                    start, end = min(a.start, b.start), max(a.end, b.end)
+                    yield Hit(f"「{a.text}」与「{b.text}」相距 {gap} 个{_unit(condition.unit)}",
+                              utterance.index, start, end, utterance.text[start:end])
+                    break
+
+
+def _distance(utterance: PreparedUtterance, a: tuple[int, int], b: tuple[int, int],
+              unit: str) -> int:
+    first, second = sorted([a, b])
+    if second[0] < first[1]:
+        return 0
+    if unit == "chars":
+        return second[0] - first[1]
+    return sum(1 for t in utterance.tokens if t.start >= first[1] and t.end <= second[0])
+
+
+def _unit(unit: str) -> str:
+    return "字" if unit == "chars" else "词"

@@ -1,0 +1,41 @@
+"""`sentiment`: the scoped role's sentiment score (P(positive)) at or below a threshold.
+
+`position: any` looks at every utterance, `last` at the role's last `count` utterances
+(all must be at or below the threshold: "still angry at the end").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Literal
+
+from pydantic import Field
+
+from inspection.engine.context import CheckContext, Hit, RoleScope, Strict
+
+
+class SentimentCondition(Strict):
+    type: Literal["sentiment"]
+    max_score: float = Field(default=0.3, ge=0, le=1)
+    role: RoleScope = "customer"
+    position: Literal["any", "last"] = "any"
+    count: int = Field(default=1, ge=1)
+
+
+def check(condition: SentimentCondition, context: CheckContext) -> Iterator[Hit]:
+    utterances = [u for u in context.scoped(condition.role) if u.sentiment is not None]
+    if condition.position == "last":
+        tail = utterances[-condition.count:]
+        if len(tail) < condition.count or any(_score(u) > condition.max_score for u in tail):
+            return
+        utterances = tail
+    for utterance in utterances:
+        score = _score(utterance)
+        if score <= condition.max_score:
+            yield Hit(f"情绪分 {score:.2f} ≤ {condition.max_score:g}（负面）", utterance.index,
+                      0, len(utterance.text), utterance.text)
+
+
+def _score(utterance: object) -> float:
+    sentiment = getattr(utterance, "sentiment", None)
+    return 1.0 if sentiment is None else float(sentiment.score)

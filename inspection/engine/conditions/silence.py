@@ -1,0 +1,44 @@
+"""`silence`: a gap longer than N seconds between utterances (dead air on a call).
+
+With `unless_preceded_by`, a gap is fine when the agent's last words before it asked the
+customer to wait ("请您稍等").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Literal
+
+from pydantic import Field, PrivateAttr
+
+from inspection.engine.conditions.phrases import PhraseOptions, PhraseSet
+from inspection.engine.context import CheckContext, Hit
+
+
+class SilenceCondition(PhraseOptions):
+    type: Literal["silence"]
+    min_seconds: float = Field(gt=0)
+    unless_preceded_by: list[str] = Field(default_factory=list)
+    _hold: PhraseSet | None = PrivateAttr(default=None)
+
+    def model_post_init(self, context: object, /) -> None:
+        self._hold = PhraseSet(self.unless_preceded_by, self) if self.unless_preceded_by else None
+
+
+def check(condition: SilenceCondition, context: CheckContext) -> Iterator[Hit]:
+    utterances = sorted(context.prepared.utterances, key=lambda u: u.utterance.start)
+    voice = context.prepared.conversation.channel == "voice"
+    latest_end = 0.0
+    last_agent = None
+    for previous, current in zip(utterances, utterances[1:], strict=False):
+        latest_end = max(latest_end, previous.utterance.end)
+        if previous.role == "agent":
+            last_agent = previous
+        gap = current.utterance.start - latest_end
+        if gap <= condition.min_seconds:
+            continue
+        announced = (condition._hold is not None and last_agent is not None
+                     and next(condition._hold.find(last_agent, voice=voice), None) is not None)
+        if not announced:
+            yield Hit(f"静默 {gap:.1f} 秒（{latest_end:.1f}s–{current.utterance.start:.1f}s）"
+                      "前未请客户稍等", previous.index, 0, len(previous.text), previous.text)

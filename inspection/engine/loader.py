@@ -1,0 +1,127 @@
+"""Load rule packs from YAML: validate every rule, expand word lists, reject duplicates.
+
+Any problem raises `RuleConfigError` naming the file and the rule id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from inspection.engine.registry import CONDITION_ADAPTER
+from inspection.engine.schema import RULE_HEADER_FIELDS, PackFile, Rule, RuleHeader
+from inspection.errors import RuleConfigError
+
+DEFAULT_RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """All loaded rules plus the per-category deduction caps the packs declare."""
+
+    rules: tuple[Rule, ...]
+    category_caps: dict[str, float] = field(default_factory=dict)
+    packs: tuple[str, ...] = ()
+
+    def get(self, rule_id: str) -> Rule | None:
+        return next((rule for rule in self.rules if rule.id == rule_id), None)
+
+
+def rule_files(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        raise RuleConfigError(str(directory), "规则目录不存在 (rules directory not found)")
+    files = sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
+    if not files:
+        raise RuleConfigError(str(directory), "目录中没有 .yaml 规则文件 (no rule files)")
+    return files
+
+
+def load_rules(directory: str | Path | None = None) -> RuleSet:
+    """Load every `*.yaml` pack in `directory` (default: the bundled `rules/`)."""
+    return load_rule_files(rule_files(Path(directory) if directory else DEFAULT_RULES_DIR))
+
+
+def load_rule_files(paths: Iterable[Path]) -> RuleSet:
+    rules: list[Rule] = []
+    caps: dict[str, float] = {}
+    packs: list[str] = []
+    seen: dict[str, str] = {}
+    for path in paths:
+        pack = _read_pack(path)
+        packs.append(pack.pack)
+        caps.update(pack.category_caps)
+        for raw in pack.rules:
+            rule = _build_rule(raw, pack.lists, str(path))
+            if rule.id in seen:
+                raise RuleConfigError(str(path), f"规则 id 重复（已在 {seen[rule.id]} 中定义）",
+                                      rule.id)
+            seen[rule.id] = str(path)
+            rules.append(rule)
+    return RuleSet(rules=tuple(rules), category_caps=caps, packs=tuple(packs))
+
+
+def _read_pack(path: Path) -> PackFile:
+    source = str(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise RuleConfigError(source, "文件不是 UTF-8 编码") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark else ""
+        raise RuleConfigError(source, f"YAML 语法错误{where}: {getattr(exc, 'problem', exc)}"
+                              ) from None
+    if not isinstance(data, dict):
+        raise RuleConfigError(source, "顶层应为映射，包含 pack 与 rules")
+    try:
+        return PackFile.model_validate(data)
+    except ValidationError as exc:
+        raise RuleConfigError(source, _describe(exc)) from None
+
+
+def _build_rule(raw: dict[str, Any], lists: dict[str, list[str]], source: str) -> Rule:
+    rule_id = str(raw.get("id", "?"))
+    expanded = _expand_lists(raw, lists, source, rule_id)
+    header_data = {k: v for k, v in expanded.items() if k in RULE_HEADER_FIELDS}
+    condition_data = {k: v for k, v in expanded.items() if k not in RULE_HEADER_FIELDS}
+    try:
+        header = RuleHeader.model_validate(header_data)
+        condition = CONDITION_ADAPTER.validate_python(condition_data)
+        applies = header.applies_when.condition if header.applies_when else None
+        applies_condition = CONDITION_ADAPTER.validate_python(applies) if applies else None
+    except ValidationError as exc:
+        raise RuleConfigError(source, _describe(exc), rule_id) from None
+    return Rule(header=header, condition=condition, source=source,
+                applies_condition=applies_condition)
+
+
+def _expand_lists(value: Any, lists: dict[str, list[str]], source: str, rule_id: str) -> Any:
+    """Replace "@name" items in any list by the words of the pack's list `name`."""
+    if isinstance(value, dict):
+        return {k: _expand_lists(v, lists, source, rule_id) for k, v in value.items()}
+    if isinstance(value, list):
+        out: list[Any] = []
+        for item in value:
+            if isinstance(item, str) and item.startswith("@"):
+                if item[1:] not in lists:
+                    raise RuleConfigError(source, f"未定义的词表 {item}", rule_id)
+                out.extend(lists[item[1:]])
+            else:
+                out.append(_expand_lists(item, lists, source, rule_id))
+        return out
+    return value
+
+
+def _describe(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    location = ".".join(str(part) for part in error["loc"])
+    if error["type"] == "union_tag_invalid":
+        return f"未知的规则类型 {error['input'].get('type')!r} (unknown type): {error['msg']}"
+    if error["type"] == "union_tag_not_found":
+        return "缺少 type 字段 (missing type)"
+    return f"{location}: {error['msg']}" if location else error["msg"]

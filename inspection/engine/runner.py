@@ -1,0 +1,118 @@
+"""Run rules over a prepared conversation and turn their hits into findings with evidence."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from inspection.engine.context import CheckContext, Hit
+from inspection.engine.loader import RuleSet
+from inspection.engine.registry import evaluate
+from inspection.engine.schema import Applicability, Rule
+from inspection.text import PreparedConversation, normalise
+from inspection.types import Evidence, Finding, Utterance
+
+
+def run_rules(rules: RuleSet, prepared: PreparedConversation) -> list[Finding]:
+    return [finding for rule in rules.rules for finding in run_rule(rule, prepared)]
+
+
+def run_rule(rule: Rule, prepared: PreparedConversation) -> list[Finding]:
+    """The findings of one rule: at most `max_findings`, one per utterance."""
+    context = CheckContext(prepared=prepared, role=rule.header.role)
+    if not applies(rule, context):
+        return []
+    findings: list[Finding] = []
+    seen_utterances: set[int | None] = set()
+    for hit in evaluate(rule.condition, context):
+        if hit.utterance_index in seen_utterances:
+            continue
+        seen_utterances.add(hit.utterance_index)
+        findings.append(_finding(rule, hit, prepared))
+        if len(findings) >= rule.header.max_findings:
+            break
+    return findings
+
+
+def applies(rule: Rule, context: CheckContext) -> bool:
+    when = rule.header.applies_when
+    if when is None:
+        return True
+    conversation = context.prepared.conversation
+    if not _matches_fields(when, conversation.direction, conversation.channel,
+                           conversation.industry, conversation.metadata):
+        return False
+    if rule.applies_condition is not None:
+        return next(iter(evaluate(rule.applies_condition, context)), None) is not None
+    return True
+
+
+def _matches_fields(when: Applicability, direction: str, channel: str, industry: str | None,
+                    metadata: dict[str, object]) -> bool:
+    if any(metadata.get(k) in _as_list(v) for k, v in when.metadata_not.items()):
+        return False
+    checks = [metadata.get(k) in _as_list(v) for k, v in when.metadata.items()]
+    if when.direction:
+        checks.append(when.direction == direction)
+    if when.channel:
+        checks.append(when.channel == channel)
+    if when.industry:
+        checks.append(industry in when.industry)
+    if not checks:
+        return True
+    return any(checks) if when.match == "any" else all(checks)
+
+
+def _as_list(value: object) -> list[object]:
+    return value if isinstance(value, list) else [value]
+
+
+def _finding(rule: Rule, hit: Hit, prepared: PreparedConversation) -> Finding:
+    header = rule.header
+    return Finding(
+        rule_id=header.id,
+        rule_version=header.version,
+        rule_name=header.name,
+        category=header.category,
+        severity=header.severity,
+        deduction=header.deduction,
+        veto=header.veto,
+        explanation=hit.explanation,
+        evidence=_evidence(hit, prepared),
+        coaching=header.coaching,
+    )
+
+
+def _evidence(hit: Hit, prepared: PreparedConversation) -> Evidence | None:
+    if hit.utterance_index is None:
+        return None
+    utterance = prepared.conversation.utterances[hit.utterance_index]
+    start, end, confidence = _span_timing(utterance, hit.start, hit.end)
+    return Evidence(
+        utterance_index=hit.utterance_index,
+        role=utterance.role,
+        start=start,
+        end=end,
+        text=hit.text or prepared.utterances[hit.utterance_index].text,
+        confidence=confidence,
+    )
+
+
+def _span_timing(utterance: Utterance, start: int, end: int) -> tuple[float, float, float]:
+    """Start/end seconds and ASR confidence of the characters [start, end) of the normalised
+    text, from word timestamps when the transcript has them."""
+    words = list(_words_in_span(utterance, start, end))
+    if not words:
+        return utterance.start, utterance.end, utterance.confidence
+    confidence = sum(w.probability for w in words) / len(words)
+    return words[0].start, words[-1].end, round(confidence, 4)
+
+
+def _words_in_span(utterance: Utterance, start: int, end: int) -> Iterator[object]:
+    if not utterance.words or end <= start:
+        return
+    position = 0
+    for word in utterance.words:
+        length = len(normalise(word.text))
+        if position < end and position + length > start:
+            yield word
+        position += length

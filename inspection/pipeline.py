@@ -1,0 +1,105 @@
+"""One conversation in, one verdict out — and the same over files and folders.
+
+    load → (transcribe) → preprocess once → sentiment once → rules → score
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from inspection.engine import RuleSet, load_rules, run_rules
+from inspection.errors import InvalidInputError
+from inspection.loaders import CONVERSATION_EXTENSIONS, load_conversations
+from inspection.scoring import ScoringPolicy, score_findings
+from inspection.text import prepare_conversation
+from inspection.types import Conversation, InspectionResult, SentimentAnalyzer
+
+logger = logging.getLogger(__name__)
+
+AudioLoader = Callable[[Path], Conversation]
+
+
+def inspect_conversation(
+    conversation: Conversation,
+    rules: RuleSet,
+    *,
+    sentiment: SentimentAnalyzer | None = None,
+    policy: ScoringPolicy | None = None,
+) -> InspectionResult:
+    """Inspect one conversation against the loaded rules."""
+    sentiments = sentiment.predict([u.text for u in conversation.utterances]) if sentiment else None
+    prepared = prepare_conversation(conversation, sentiments)
+    findings = run_rules(rules, prepared)
+    return score_findings(conversation, findings, policy or ScoringPolicy(rules.category_caps))
+
+
+def audio_extensions() -> frozenset[str]:
+    try:
+        from inspection.transcription import AUDIO_EXTENSIONS
+    except ImportError:  # transcription not installed in this build
+        return frozenset()
+    return AUDIO_EXTENSIONS
+
+
+def discover(paths: Sequence[str | Path]) -> list[Path]:
+    """Expand folders into the conversation and audio files they hold (sorted, recursive)."""
+    wanted = CONVERSATION_EXTENSIONS | audio_extensions()
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in wanted)
+        elif path.exists():
+            files.append(path)
+        else:
+            raise InvalidInputError(str(path), "文件或目录不存在 (no such file or directory)")
+    return files
+
+
+def is_audio(path: Path) -> bool:
+    return path.suffix.lower() in audio_extensions()
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The conversations of one file, or the error that stopped it."""
+
+    path: Path
+    conversations: tuple[Conversation, ...] = ()
+    error: InvalidInputError | None = None
+
+
+def load_files(files: Sequence[Path], audio_loader: AudioLoader | None = None
+               ) -> Iterator[Loaded]:
+    """Load each file independently: one bad file never stops the others."""
+    for path in files:
+        try:
+            if is_audio(path):
+                if audio_loader is None:
+                    raise InvalidInputError(str(path), "未配置语音转写，无法处理音频")
+                yield Loaded(path, (audio_loader(path),))
+            else:
+                yield Loaded(path, tuple(load_conversations(path)))
+        except InvalidInputError as exc:
+            yield Loaded(path, error=exc)
+
+
+def inspect_paths(
+    paths: Sequence[Path],
+    rules_dir: Path | None = None,
+    *,
+    sentiment: SentimentAnalyzer | None = None,
+    audio_loader: AudioLoader | None = None,
+) -> list[tuple[Conversation, InspectionResult]]:
+    """Inspect every conversation under `paths`; raise the first file's input error."""
+    rules = load_rules(rules_dir)
+    results = []
+    for loaded in load_files(discover(paths), audio_loader):
+        if loaded.error is not None:
+            raise loaded.error
+        for conversation in loaded.conversations:
+            results.append((conversation, inspect_conversation(conversation, rules,
+                                                               sentiment=sentiment)))
+    return results
