@@ -8,7 +8,6 @@ import logging
 import sys
 from collections.abc import Sequence
 
-
 logger = logging.getLogger("zhijian")
 
 # Feature packages add their own subcommands through a `register(subparsers)` function.

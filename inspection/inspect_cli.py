@@ -7,6 +7,7 @@ import logging
 import sys
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from tqdm import tqdm
 
@@ -20,7 +21,7 @@ logger = logging.getLogger(__name__)
 EXIT_INVALID_INPUT = 2
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "inspect",
         help="质检会话文件（JSON / CSV / 录音）",
@@ -95,12 +96,13 @@ def _lazy_transcriber() -> AudioLoader:
     """Load whisper on the first audio file only."""
 
     @cache
-    def transcriber():  # type: ignore[no-untyped-def]
+    def transcriber() -> Any:
         from inspection.transcription import load_transcriber
 
         return load_transcriber()
 
     def load(path: Path) -> Conversation:
-        return transcriber().transcribe(path)  # type: ignore[no-any-return]
+        conversation: Conversation = transcriber().transcribe(path)
+        return conversation
 
     return load

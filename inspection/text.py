@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 from importlib import resources
 
 from inspection.types import Conversation, SentimentResult, Utterance
@@ -27,6 +28,7 @@ _PUNCTUATION_MAP = {
 }
 _QUOTES = frozenset("\"'“”‘’「」『』《》()（）[]【】")
 _SPACE = re.compile(r"\s+")
+_PUNCTUATION_RUN = re.compile(r"[，。]{2,}")
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,9 @@ def normalise(text: str) -> str:
         if char in _QUOTES:
             continue
         out.append(_PUNCTUATION_MAP.get(char, char))
-    return _squeeze_spaces("".join(out))
+    text = _PUNCTUATION_RUN.sub(lambda m: SENTENCE_END if SENTENCE_END in m.group() else
+                                CLAUSE_BREAK, "".join(out))
+    return _squeeze_spaces(text)
 
 
 def _squeeze_spaces(text: str) -> str:
@@ -86,7 +90,7 @@ def _squeeze_spaces(text: str) -> str:
 
 
 @cache
-def _opencc():  # type: ignore[no-untyped-def]
+def _opencc() -> Any:
     from opencc import OpenCC
 
     return OpenCC("t2s")
@@ -97,7 +101,7 @@ def to_simplified(text: str) -> str:
 
 
 @cache
-def _tokenizer():  # type: ignore[no-untyped-def]
+def _tokenizer() -> Any:
     import jieba
 
     jieba.setLogLevel(logging.WARNING)

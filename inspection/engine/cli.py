@@ -12,7 +12,7 @@ from inspection.engine.loader import load_rules
 from inspection.errors import RuleConfigError
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("rules", help="规则包：校验与运行示例",
                                    description="规则包管理。")
     actions = parser.add_subparsers(dest="rules_command", metavar="动作", required=True)

@@ -54,7 +54,7 @@ def load_rule_files(paths: Iterable[Path]) -> RuleSet:
     for path in paths:
         pack = _read_pack(path)
         packs.append(pack.pack)
-        caps.update(pack.category_caps)
+        caps.update({str(category): cap for category, cap in pack.category_caps.items()})
         for raw in pack.rules:
             rule = _build_rule(raw, pack.lists, str(path))
             if rule.id in seen:

@@ -9,7 +9,7 @@ from inspection.engine.loader import RuleSet
 from inspection.engine.registry import evaluate
 from inspection.engine.schema import Applicability, Rule
 from inspection.text import PreparedConversation, normalise
-from inspection.types import Evidence, Finding, Utterance
+from inspection.types import Evidence, Finding, Utterance, Word
 
 
 def run_rules(rules: RuleSet, prepared: PreparedConversation) -> list[Finding]:
@@ -107,7 +107,7 @@ def _span_timing(utterance: Utterance, start: int, end: int) -> tuple[float, flo
     return words[0].start, words[-1].end, round(confidence, 4)
 
 
-def _words_in_span(utterance: Utterance, start: int, end: int) -> Iterator[object]:
+def _words_in_span(utterance: Utterance, start: int, end: int) -> Iterator[Word]:
     if not utterance.words or end <= start:
         return
     position = 0

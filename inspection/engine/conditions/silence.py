@@ -6,6 +6,7 @@ customer to wait ("请您稍等").
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import Literal
 
@@ -30,7 +31,7 @@ def check(condition: SilenceCondition, context: CheckContext) -> Iterator[Hit]:
     voice = context.prepared.conversation.channel == "voice"
     latest_end = 0.0
     last_agent = None
-    for previous, current in zip(utterances, utterances[1:], strict=False):
+    for previous, current in itertools.pairwise(utterances):
         latest_end = max(latest_end, previous.utterance.end)
         if previous.role == "agent":
             last_agent = previous

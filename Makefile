@@ -1,0 +1,37 @@
+# zhijian — the two commands: `make run` and `make test`. Everything they need is installed here.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test install lint typecheck pytest bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: inspect the bundled examples on the embedded defaults and print the report
+run: install
+	$(BIN)/zhijian inspect examples/
+
+## make test: ruff, mypy and the whole pytest suite (slow model tests included)
+test: install lint typecheck pytest
+
+lint: install
+	$(BIN)/ruff check .
+
+typecheck: install
+	$(BIN)/mypy
+
+pytest: install
+	HF_HUB_OFFLINE=1 $(BIN)/pytest -q
+
+bench: install
+	$(BIN)/python bench/rules.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache tests/artifacts
