@@ -14,9 +14,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## make run: inspect the bundled examples on the embedded defaults and print the report
+## make run: inspect the bundled examples on the embedded defaults, print the report, then
+## start the service (SQLite in $(DATA_DIR), in-process jobs) with the examples loaded
+DATA_DIR ?= .zhijian
+HOST ?= 127.0.0.1
+PORT ?= 8000
 run: install
-	$(BIN)/zhijian inspect examples/
+	$(BIN)/zhijian inspect examples/conversations/
+	ZHIJIAN_DATA_DIR=$(DATA_DIR) $(BIN)/zhijian serve --host $(HOST) --port $(PORT) --load-examples examples/conversations/
 
 ## make test: ruff, mypy and the whole pytest suite (slow model tests included)
 test: install lint typecheck pytest

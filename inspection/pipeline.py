@@ -15,7 +15,7 @@ from inspection.errors import InvalidInputError
 from inspection.loaders import CONVERSATION_EXTENSIONS, load_conversations
 from inspection.scoring import ScoringPolicy, score_findings
 from inspection.text import prepare_conversation
-from inspection.types import Conversation, InspectionResult, SentimentAnalyzer
+from inspection.types import Conversation, InspectionResult, SentimentAnalyzer, SentimentResult
 
 logger = logging.getLogger(__name__)
 
@@ -27,10 +27,13 @@ def inspect_conversation(
     rules: RuleSet,
     *,
     sentiment: SentimentAnalyzer | None = None,
+    sentiments: Sequence[SentimentResult] | None = None,
     policy: ScoringPolicy | None = None,
 ) -> InspectionResult:
-    """Inspect one conversation against the loaded rules."""
-    sentiments = sentiment.predict([u.text for u in conversation.utterances]) if sentiment else None
+    """Inspect one conversation against the loaded rules. Sentiment comes either from an
+    analyzer or, when the caller already ran it, as one result per utterance."""
+    if sentiments is None and sentiment is not None:
+        sentiments = sentiment.predict([u.text for u in conversation.utterances])
     prepared = prepare_conversation(conversation, sentiments)
     findings = run_rules(rules, prepared)
     return score_findings(conversation, findings, policy or ScoringPolicy(rules.category_caps))

@@ -22,18 +22,29 @@ class ScoringPolicy:
 def score_findings(
     conversation: Conversation, findings: Sequence[Finding], policy: ScoringPolicy
 ) -> InspectionResult:
-    """Quality score = 100 minus (capped) deductions; 0 when a confirmed veto item fired."""
+    """Quality score = 100 minus (capped) deductions; 0 when a confirmed veto item fired.
+
+    Weak findings (evidence confidence below the policy's) deduct nothing and veto nothing
+    until a reviewer confirms them: they only send the conversation to review."""
+    return score(findings, policy, conversation_id=conversation.id,
+                 agent_id=conversation.agent_id, roles_inferred=conversation.roles_inferred)
+
+
+def score(findings: Sequence[Finding], policy: ScoringPolicy, *, conversation_id: str,
+          agent_id: str | None = None, roles_inferred: bool = False) -> InspectionResult:
+    """The verdict from findings alone (used again when a review or appeal changes them)."""
     weak = [f for f in findings if f.confidence < policy.review_confidence]
-    solid_vetoes = [f for f in findings if f.veto and f not in weak]
-    by_category = _deductions_by_category(findings, policy.category_caps)
+    solid = [f for f in findings if f.confidence >= policy.review_confidence]
+    solid_vetoes = [f for f in solid if f.veto]
+    by_category = _deductions_by_category(solid, policy.category_caps)
     deductions = sum(by_category.values())
     veto_rule_ids = tuple(dict.fromkeys(f.rule_id for f in solid_vetoes))
-    score = 0.0 if veto_rule_ids else max(0.0, 100.0 - deductions)
-    reasons = _review_reasons(conversation, findings, weak, veto_rule_ids)
+    total = 0.0 if veto_rule_ids else max(0.0, 100.0 - deductions)
+    reasons = _review_reasons(roles_inferred, findings, weak, veto_rule_ids)
     return InspectionResult(
-        conversation_id=conversation.id,
-        agent_id=conversation.agent_id,
-        score=round(score, 2),
+        conversation_id=conversation_id,
+        agent_id=agent_id,
+        score=round(total, 2),
         deductions=round(deductions, 2),
         veto=bool(veto_rule_ids),
         veto_rule_ids=veto_rule_ids,
@@ -53,11 +64,11 @@ def _deductions_by_category(findings: Sequence[Finding], caps: Mapping[str, floa
     return {c: min(total, caps.get(c, total)) for c, total in totals.items()}
 
 
-def _review_reasons(conversation: Conversation, findings: Sequence[Finding],
+def _review_reasons(roles_inferred: bool, findings: Sequence[Finding],
                     weak: Sequence[Finding], veto_rule_ids: Sequence[str]) -> tuple[str, ...]:
     reasons = [f"一票否决项需人工确认: {rule_id}" for rule_id in veto_rule_ids]
     reasons += [f"证据识别置信度低 ({f.confidence:.2f}): {f.rule_id}"
                 for f in weak if f.deduction > 0 or f.veto]
-    if conversation.roles_inferred and any(f.deduction > 0 or f.veto for f in findings):
+    if roles_inferred and any(f.deduction > 0 or f.veto for f in findings):
         reasons.append("单声道录音，坐席/客户角色为推断所得")
     return tuple(dict.fromkeys(reasons))

@@ -21,7 +21,7 @@ def repo_root() -> Path:
 
 @pytest.fixture(scope="session")
 def examples_dir() -> Path:
-    return REPO_ROOT / "examples"
+    return REPO_ROOT / "examples" / "conversations"
 
 
 @pytest.fixture(scope="session")

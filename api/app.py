@@ -1,0 +1,51 @@
+"""The FastAPI app factory: services and the job queue are built in the lifespan, once."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.errors import install_error_handlers
+from api.jobs import make_job_queue, resume_unfinished
+from api.routes import conversations, findings, rules
+from api.services import Services, build_services
+from api.settings import Settings, get_settings
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
+    """Build the app. Tests pass their own settings (e.g. another database URL)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        built = services or build_services(settings or get_settings())
+        jobs = make_job_queue(built)
+        app.state.services, app.state.jobs = built, jobs
+        resumed = resume_unfinished(built, jobs)
+        if resumed:
+            logger.info("重新排队 %d 通未完成的会话", resumed)
+        try:
+            yield
+        finally:
+            jobs.shutdown()
+
+    app = FastAPI(
+        title="质检 zhijian",
+        description="呼叫中心会话全量质检服务 API。认证：Authorization: Bearer <token>"
+                    "（由 `zhijian users create` 生成）。",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    for module in (conversations, findings, rules):
+        app.include_router(module.router)
+
+    @app.get("/healthz", tags=["health"], summary="健康检查")
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

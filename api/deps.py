@@ -1,0 +1,63 @@
+"""`Annotated` dependencies: the session, the services, the authenticated caller."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlmodel import Session
+
+from api.auth import Principal, hash_token
+from api.errors import UnauthenticatedError
+from api.jobs import JobQueue
+from api.services import Services
+from models.queries import get_user_by_token_hash
+
+SESSION_COOKIE = "zhijian_token"
+bearer = HTTPBearer(auto_error=False, description="zhijian users create 打印的令牌")
+
+
+def get_services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+def get_jobs(request: Request) -> JobQueue:
+    jobs: JobQueue = request.app.state.jobs
+    return jobs
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+JobsDep = Annotated[JobQueue, Depends(get_jobs)]
+
+
+def get_session(services: ServicesDep) -> Iterator[Session]:
+    with Session(services.engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_principal(
+    request: Request,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal:
+    token = credentials.credentials if credentials else request.cookies.get(SESSION_COOKIE)
+    if not token:
+        raise UnauthenticatedError("缺少身份令牌：请使用 Authorization: Bearer <token>")
+    user = get_user_by_token_hash(session, token_hash=hash_token(token))
+    if user is None:
+        raise UnauthenticatedError("身份令牌无效")
+    return Principal.of(user)
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]

@@ -1,0 +1,167 @@
+"""The inspection job — one function for both modes — and the two ways to run it.
+
+Embedded: `InProcessJobs`, a thread pool in the API process. Scale-out: `CeleryJobs`, which
+sends the id to `zhijian worker` processes over Redis. The job is idempotent: a conversation
+already `done` is left alone, and re-running replaces utterances and findings in one
+transaction, so a retried or redelivered job never duplicates anything.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
+from pathlib import Path
+from typing import Protocol
+
+from api.services import Services
+from api.storage import store_result, verdict
+from inspection.errors import NotFoundError
+from inspection.loaders import conversation_from_dict
+from inspection.pipeline import inspect_conversation
+from inspection.redaction import redact_conversation
+from inspection.types import Conversation as CoreConversation
+from models import Conversation, session_scope
+from models.queries import append_audit
+
+logger = logging.getLogger(__name__)
+UNFINISHED = ("received", "transcribing", "analysing")
+
+
+def run_inspection_job(services: Services, conversation_id: str) -> str:
+    """Inspect one stored conversation; returns its final status. Raises on failure after
+    recording the error (the caller decides whether to retry)."""
+    with session_scope(services.engine) as session:
+        row = session.get(Conversation, conversation_id)
+        if row is None:
+            raise NotFoundError(f"会话 {conversation_id} 不存在")
+        if row.status in ("done", "failed"):
+            return row.status
+        row.attempts += 1
+        row.status = "transcribing" if row.audio_path and not row.source else "analysing"
+        session.add(row)
+    try:
+        _inspect_and_store(services, conversation_id)
+    except Exception as exc:
+        _record_failure(services, conversation_id, exc)
+        raise
+    return "done"
+
+
+def _inspect_and_store(services: Services, conversation_id: str) -> None:
+    with session_scope(services.engine) as session:
+        row = session.get(Conversation, conversation_id)
+        assert row is not None
+        source, audio_path, metadata = dict(row.source), row.audio_path, dict(row.meta)
+    if source:
+        conversation = conversation_from_dict(source, source=f"conversation {conversation_id}")
+    else:
+        assert audio_path is not None
+        conversation = services.transcribe(Path(audio_path), conversation_id=conversation_id,
+                                           metadata=metadata)
+    redacted, spans = redact_conversation(conversation)
+    sentiment = services.sentiment()
+    sentiments = sentiment.predict([u.text for u in redacted.utterances]) if sentiment else None
+    result = inspect_conversation(redacted, services.rules, sentiments=sentiments,
+                                  policy=services.policy)
+    originals = _originals(conversation) if services.settings.store_original_text else None
+    with session_scope(services.engine) as session:
+        row = session.get(Conversation, conversation_id)
+        assert row is not None
+        if row.status == "done":  # another worker finished it meanwhile
+            return
+        store_result(session, row, redacted, result, originals=originals, sentiments=sentiments)
+        if not source:  # transcribed just now; typed-in text was redacted on arrival
+            row.redactions = [asdict(span) for span in spans]
+        row.status, row.error = "done", None
+        session.add(row)
+        append_audit(session, actor="system", action="conversation.scored",
+                     entity="conversation", entity_id=conversation_id, before=None,
+                     after=verdict(row))
+
+
+def _originals(conversation: CoreConversation) -> list[str]:
+    return [u.text for u in conversation.utterances]
+
+
+def _record_failure(services: Services, conversation_id: str, error: Exception) -> None:
+    logger.warning("会话 %s 质检失败: %s", conversation_id, error)
+    with session_scope(services.engine) as session:
+        row = session.get(Conversation, conversation_id)
+        if row is None or row.status == "done":
+            return
+        row.error = f"{type(error).__name__}: {error}"
+        dead = row.attempts >= services.settings.job_max_attempts
+        row.status = "failed" if dead else "received"
+        session.add(row)
+
+
+class JobQueue(Protocol):
+    def submit(self, conversation_id: str) -> None: ...
+
+    def shutdown(self) -> None: ...
+
+
+class InProcessJobs:
+    """A thread pool in this process, with retries and back-off."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self._pool = ThreadPoolExecutor(max_workers=services.settings.job_workers,
+                                        thread_name_prefix="zhijian-job")
+        self._closed = threading.Event()
+
+    def submit(self, conversation_id: str) -> None:
+        if not self._closed.is_set():
+            self._pool.submit(self._run, conversation_id)
+
+    def _run(self, conversation_id: str) -> None:
+        try:
+            run_inspection_job(self.services, conversation_id)
+        except NotFoundError:
+            return
+        except Exception:
+            with session_scope(self.services.engine) as session:
+                row = session.get(Conversation, conversation_id)
+                retry = row is not None and row.status == "received"
+                attempts = row.attempts if row else 0
+            if retry and not self._closed.is_set():
+                time.sleep(min(30.0, 0.5 * 2 ** attempts))
+                self.submit(conversation_id)
+
+    def shutdown(self) -> None:
+        self._closed.set()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class CeleryJobs:
+    """Hands each job to `zhijian worker` processes over the broker."""
+
+    def __init__(self, services: Services) -> None:
+        from api.worker import configure_celery
+
+        self.app = configure_celery(services.settings)
+
+    def submit(self, conversation_id: str) -> None:
+        self.app.send_task("zhijian.inspect", args=[conversation_id])
+
+    def shutdown(self) -> None:
+        return None
+
+
+def make_job_queue(services: Services) -> JobQueue:
+    return CeleryJobs(services) if services.settings.broker_url else InProcessJobs(services)
+
+
+def resume_unfinished(services: Services, jobs: JobQueue) -> int:
+    """After a restart, queue again what was received but never finished."""
+    from sqlmodel import col, select
+
+    with session_scope(services.engine) as session:
+        ids = list(session.exec(select(Conversation.id).where(
+            col(Conversation.status).in_(UNFINISHED))))
+    for conversation_id in ids:
+        jobs.submit(conversation_id)
+    return len(ids)

@@ -1,0 +1,130 @@
+"""What the API returns and accepts (`…Public` models; English field names)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+
+class ConversationAccepted(BaseModel):
+    id: str
+    status: str
+    created: bool
+
+
+class UtterancePublic(BaseModel):
+    index: int
+    role: str
+    start: float
+    end: float
+    text: str
+    confidence: float
+    sentiment_label: str | None
+    sentiment_score: float | None
+
+
+class FindingPublic(BaseModel):
+    id: int
+    rule_id: str
+    rule_version: int
+    rule_name: str
+    category: str
+    severity: str
+    deduction: float
+    veto: bool
+    explanation: str
+    coaching: str | None
+    utterance_index: int | None
+    role: str | None
+    start: float | None
+    end: float | None
+    evidence_text: str | None
+    confidence: float
+    review_state: str
+    appeal_state: str
+
+
+class ConversationSummary(BaseModel):
+    id: str
+    status: str
+    channel: str
+    direction: str
+    agent_id: str | None
+    team_id: str | None
+    started_at: datetime | None
+    score: float | None
+    veto: bool
+    needs_review: bool
+    created_at: datetime
+
+
+class ConversationPublic(ConversationSummary):
+    error: str | None
+    industry: str | None
+    metadata: dict[str, Any]
+    roles_inferred: bool
+    has_audio: bool
+    deductions: float | None
+    review_reasons: list[str]
+    category_scores: dict[str, float]
+    redactions: list[dict[str, Any]]
+    utterances: list[UtterancePublic]
+    findings: list[FindingPublic]
+
+
+class ReviewIn(BaseModel):
+    decision: Literal["confirm", "overturn"]
+    comment: str = Field(default="", max_length=2000)
+
+
+class AppealIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class AppealDecisionIn(BaseModel):
+    decision: Literal["uphold", "overturn"]
+    comment: str = Field(default="", max_length=2000)
+
+
+class AppealPublic(BaseModel):
+    id: int
+    finding_id: int
+    rule_id: str
+    reason: str
+    state: str
+    decision_comment: str | None
+    created_at: datetime
+    decided_at: datetime | None
+
+
+class RuleStat(BaseModel):
+    rule_id: str
+    findings: int
+    confirmed: int
+    overturned: int
+    appeals_upheld: int
+    appeals_overturned: int
+    precision: float | None = Field(description="confirmed+upheld / all decided; None if none")
+
+
+class RulePublic(BaseModel):
+    id: str
+    version: int
+    name: str
+    description: str
+    category: str
+    severity: str
+    deduction: float
+    veto: bool
+    type: str
+    coaching: str | None
+    source: str
+    examples: dict[str, list[Any]]
+
+
+class RuleValidation(BaseModel):
+    valid: bool
+    rules: int = 0
+    detail: str | None = None

@@ -1,0 +1,68 @@
+"""Long-lived things the service builds once: engine, rules, models (loaded lazily, once)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from api.settings import Settings
+from inspection.engine import RuleSet, load_rules
+from inspection.scoring import ScoringPolicy
+from inspection.types import Conversation, SentimentAnalyzer
+from models import make_engine, migrate
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: Engine
+    rules: RuleSet
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _sentiment: Any = None
+    _sentiment_loaded: bool = False
+    _transcriber: Any = None
+
+    @property
+    def policy(self) -> ScoringPolicy:
+        return ScoringPolicy(self.rules.category_caps, self.settings.review_confidence)
+
+    def sentiment(self) -> SentimentAnalyzer | None:
+        """The sentiment model, loaded on first use (None when disabled)."""
+        with self._lock:
+            if not self._sentiment_loaded and self.settings.sentiment_enabled:
+                from inspection.inspect_cli import load_default_sentiment
+
+                self._sentiment = load_default_sentiment(self.settings.sentiment_model)
+            self._sentiment_loaded = True
+            sentiment: SentimentAnalyzer | None = self._sentiment
+            return sentiment
+
+    def transcribe(self, path: Path, *, conversation_id: str, metadata: dict[str, Any]
+                   ) -> Conversation:
+        with self._lock:
+            if self._transcriber is None:
+                from inspection.transcription import TranscriberOptions, load_transcriber
+
+                options = TranscriberOptions()
+                if self.settings.whisper_model:
+                    options = TranscriberOptions(model=self.settings.whisper_model,
+                                                 device=self.settings.whisper_device)
+                self._transcriber = load_transcriber(options)
+        conversation: Conversation = self._transcriber.transcribe(
+            path, conversation_id=conversation_id, metadata=metadata)
+        return conversation
+
+
+def build_services(settings: Settings) -> Services:
+    """Connect, migrate the schema and load the rule packs."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.resolved_database_url)
+    migrate(engine)
+    return Services(settings=settings, engine=engine, rules=load_rules(settings.rules_dir))

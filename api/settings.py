@@ -1,0 +1,51 @@
+"""The one `Settings`: environment variables prefixed `ZHIJIAN_` (read by `get_settings()`)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob of the service. Core code never reads these: `api/` passes values in."""
+
+    model_config = SettingsConfigDict(env_prefix="ZHIJIAN_", extra="ignore")
+
+    data_dir: Path = Field(default=Path(".zhijian"), description="数据目录：SQLite 文件与录音")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default sqlite:///<data_dir>/zhijian.db"
+    )
+    broker_url: str | None = Field(
+        default=None, description="Celery broker (redis://…); unset = in-process jobs"
+    )
+    rules_dir: Path | None = Field(default=None, description="rule packs; default bundled rules/")
+    sentiment_model: str | None = Field(default=None, description="HF model dir; default embedded")
+    sentiment_enabled: bool = True
+    whisper_model: str | None = Field(default=None, description="faster-whisper model dir or name")
+    whisper_device: Literal["cpu", "cuda", "auto"] = "cpu"
+    job_workers: int = Field(default=2, ge=1, le=64)
+    job_max_attempts: int = Field(default=3, ge=1, le=20)
+    max_upload_bytes: int = Field(default=100 * 1024 * 1024, ge=1024)
+    review_confidence: float = Field(default=0.6, ge=0, le=1)
+    store_original_text: bool = Field(
+        default=False, description="keep un-redacted text (off: only redacted text is stored)"
+    )
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'zhijian.db').resolve()}"
+
+    @property
+    def audio_dir(self) -> Path:
+        return self.data_dir / "audio"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

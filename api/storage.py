@@ -1,0 +1,95 @@
+"""Between core results and table rows: store an inspection, re-score after a review."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlmodel import Session
+
+from inspection.scoring import ScoringPolicy, score
+from inspection.types import Conversation as CoreConversation
+from inspection.types import Evidence, InspectionResult
+from inspection.types import Finding as CoreFinding
+from models import Conversation, Finding, Utterance
+from models.queries import append_audit, findings_of, replace_results
+
+
+def store_result(session: Session, row: Conversation, conversation: CoreConversation,
+                 result: InspectionResult, *, originals: Sequence[str] | None,
+                 sentiments: Sequence[Any] | None) -> None:
+    """Replace the conversation's utterances and findings with this inspection's."""
+    utterances = [
+        Utterance(conversation_id=row.id, index=i, role=u.role, start=u.start, end=u.end,
+                  text=u.text, confidence=u.confidence,
+                  original_text=originals[i] if originals else None,
+                  sentiment_label=sentiments[i].label if sentiments else None,
+                  sentiment_score=sentiments[i].score if sentiments else None)
+        for i, u in enumerate(conversation.utterances)
+    ]
+    findings = [_finding_row(row.id, f) for f in result.findings]
+    replace_results(session, conversation_id=row.id, utterances=utterances, findings=findings)
+    _apply_verdict(row, result)
+    row.roles_inferred = conversation.roles_inferred
+
+
+def _finding_row(conversation_id: str, finding: CoreFinding) -> Finding:
+    evidence = finding.evidence
+    return Finding(
+        conversation_id=conversation_id, rule_id=finding.rule_id,
+        rule_version=finding.rule_version, rule_name=finding.rule_name,
+        category=finding.category, severity=finding.severity, deduction=finding.deduction,
+        veto=finding.veto, explanation=finding.explanation, coaching=finding.coaching,
+        utterance_index=evidence.utterance_index if evidence else None,
+        role=evidence.role if evidence else None,
+        start=evidence.start if evidence else None, end=evidence.end if evidence else None,
+        evidence_text=evidence.text if evidence else None,
+        confidence=finding.confidence,
+    )
+
+
+def _apply_verdict(row: Conversation, result: InspectionResult) -> None:
+    row.score = result.score
+    row.deductions = result.deductions
+    row.veto = result.veto
+    row.needs_review = result.needs_review
+    row.review_reasons = list(result.review_reasons)
+    row.category_scores = dict(result.category_scores)
+
+
+def verdict(row: Conversation) -> dict[str, Any]:
+    return {"score": row.score, "veto": row.veto, "needs_review": row.needs_review}
+
+
+def to_core(finding: Finding) -> CoreFinding:
+    """A stored finding as the scorer sees it; a reviewer-confirmed one is no longer weak."""
+    evidence = None
+    if finding.utterance_index is not None and finding.role is not None:
+        evidence = Evidence(
+            utterance_index=finding.utterance_index, role=finding.role,  # type: ignore[arg-type]
+            start=finding.start or 0.0, end=finding.end or 0.0,
+            text=finding.evidence_text or "",
+            confidence=1.0 if finding.review_state == "confirmed" else finding.confidence)
+    return CoreFinding(
+        rule_id=finding.rule_id, rule_version=finding.rule_version, rule_name=finding.rule_name,
+        category=finding.category, severity=finding.severity,  # type: ignore[arg-type]
+        deduction=finding.deduction, veto=finding.veto, explanation=finding.explanation,
+        evidence=evidence, coaching=finding.coaching)
+
+
+def rescore(session: Session, row: Conversation, policy: ScoringPolicy, *, actor: str,
+            reason: str) -> None:
+    """Score again from the findings that still count; audit the change."""
+    before = verdict(row)
+    stored = findings_of(session, conversation_id=row.id)
+    result = score([to_core(f) for f in stored if f.counts], policy, conversation_id=row.id,
+                   agent_id=row.agent_id, roles_inferred=row.roles_inferred)
+    _apply_verdict(row, result)
+    pending = [f for f in stored if f.counts and f.review_state == "pending"
+               and (f.veto or f.confidence < policy.review_confidence or row.roles_inferred)]
+    if not pending:
+        row.needs_review = False
+        row.review_reasons = []
+    session.add(row)
+    append_audit(session, actor=actor, action="conversation.rescored", entity="conversation",
+                 entity_id=row.id, before={**before, "reason": reason}, after=verdict(row))

@@ -1,0 +1,36 @@
+"""Teams, agents and users (with hashed bearer tokens and a role)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Literal
+
+from sqlmodel import Field, SQLModel
+
+UserRole = Literal["admin", "qa_reviewer", "supervisor", "agent"]
+USER_ROLES: tuple[str, ...] = ("admin", "qa_reviewer", "supervisor", "agent")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Team(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=100)
+    name: str = Field(max_length=200)
+
+
+class Agent(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=100)
+    name: str | None = Field(default=None, max_length=200)
+    team_id: str | None = Field(default=None, foreign_key="team.id", index=True)
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    role: str = Field(max_length=20)
+    agent_id: str | None = Field(default=None, foreign_key="agent.id", index=True)
+    team_id: str | None = Field(default=None, foreign_key="team.id")
+    token_hash: str = Field(unique=True, index=True, max_length=64)
+    created_at: datetime = Field(default_factory=utc_now)

@@ -1,0 +1,192 @@
+"""Keyword-only query helpers: the only place SQL is written."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case, func, text
+from sqlmodel import Session, col, delete, select
+
+from models.audit import GENESIS_HASH, AuditEntry, entry_digest
+from models.conversations import Conversation, Finding, Utterance
+from models.people import Agent, Team, User
+from models.reviews import Appeal, Review
+
+
+def get_user_by_token_hash(session: Session, *, token_hash: str) -> User | None:
+    return session.exec(select(User).where(User.token_hash == token_hash)).first()
+
+
+def ensure_team(session: Session, *, team_id: str) -> Team:
+    team = session.get(Team, team_id)
+    if team is None:
+        team = Team(id=team_id, name=team_id)
+        session.add(team)
+        session.flush()
+    return team
+
+
+def ensure_agent(session: Session, *, agent_id: str, team_id: str | None = None) -> Agent:
+    agent = session.get(Agent, agent_id)
+    if team_id:
+        ensure_team(session, team_id=team_id)
+    if agent is None:
+        agent = Agent(id=agent_id, team_id=team_id)
+        session.add(agent)
+    elif team_id and agent.team_id is None:
+        agent.team_id = team_id
+    session.flush()
+    return agent
+
+
+@dataclass(frozen=True)
+class ConversationFilter:
+    agent_id: str | None = None
+    team_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    rule_id: str | None = None
+    veto: bool | None = None
+    needs_review: bool | None = None
+    min_score: float | None = None
+    max_score: float | None = None
+    status: str | None = None
+    visible_agent_ids: Sequence[str] | None = None  # None: no restriction
+    visible_team_id: str | None = None
+
+
+def list_conversations(session: Session, *, filters: ConversationFilter, limit: int = 50,
+                       offset: int = 0) -> list[Conversation]:
+    query = _filtered(select(Conversation), filters)
+    query = query.order_by(col(Conversation.created_at).desc(), col(Conversation.id))
+    return list(session.exec(query.offset(offset).limit(limit)))
+
+
+def _filtered(query: Any, f: ConversationFilter) -> Any:
+    conditions: list[Any] = []
+    if f.agent_id:
+        conditions.append(Conversation.agent_id == f.agent_id)
+    if f.team_id:
+        conditions.append(Conversation.team_id == f.team_id)
+    if f.since:
+        conditions.append(col(Conversation.started_at) >= f.since)
+    if f.until:
+        conditions.append(col(Conversation.started_at) < f.until)
+    if f.veto is not None:
+        conditions.append(Conversation.veto == f.veto)
+    if f.needs_review is not None:
+        conditions.append(Conversation.needs_review == f.needs_review)
+    if f.min_score is not None:
+        conditions.append(col(Conversation.score) >= f.min_score)
+    if f.max_score is not None:
+        conditions.append(col(Conversation.score) <= f.max_score)
+    if f.status:
+        conditions.append(Conversation.status == f.status)
+    if f.visible_agent_ids is not None:
+        conditions.append(col(Conversation.agent_id).in_(list(f.visible_agent_ids)))
+    if f.visible_team_id is not None:
+        conditions.append(Conversation.team_id == f.visible_team_id)
+    if f.rule_id:
+        with_rule = select(Finding.conversation_id).where(Finding.rule_id == f.rule_id)
+        conditions.append(col(Conversation.id).in_(with_rule))
+    return query.where(*conditions) if conditions else query
+
+
+def review_queue(session: Session, *, filters: ConversationFilter, limit: int = 50
+                 ) -> list[Conversation]:
+    """Conversations awaiting a reviewer: vetoes first, then needs_review, then low scores."""
+    query = _filtered(select(Conversation), filters).where(
+        Conversation.status == "done", Conversation.needs_review == True  # noqa: E712
+    )
+    query = query.order_by(col(Conversation.veto).desc(), col(Conversation.score).asc(),
+                           col(Conversation.created_at))
+    return list(session.exec(query.limit(limit)))
+
+
+def utterances_of(session: Session, *, conversation_id: str) -> list[Utterance]:
+    query = select(Utterance).where(Utterance.conversation_id == conversation_id)
+    return list(session.exec(query.order_by(col(Utterance.index))))
+
+
+def findings_of(session: Session, *, conversation_id: str) -> list[Finding]:
+    query = select(Finding).where(Finding.conversation_id == conversation_id)
+    return list(session.exec(query.order_by(col(Finding.id))))
+
+
+def replace_results(session: Session, *, conversation_id: str, utterances: Sequence[Utterance],
+                    findings: Sequence[Finding]) -> None:
+    """Swap a conversation's utterances and findings for new ones (idempotent re-runs)."""
+    finding_ids = select(Finding.id).where(Finding.conversation_id == conversation_id)
+    session.exec(delete(Review).where(col(Review.finding_id).in_(finding_ids)))
+    session.exec(delete(Appeal).where(col(Appeal.finding_id).in_(finding_ids)))
+    session.exec(delete(Finding).where(col(Finding.conversation_id) == conversation_id))
+    session.exec(delete(Utterance).where(col(Utterance.conversation_id) == conversation_id))
+    session.add_all([*utterances, *findings])
+    session.flush()
+
+
+def open_appeal_for(session: Session, *, finding_id: int) -> Appeal | None:
+    return session.exec(select(Appeal).where(Appeal.finding_id == finding_id)).first()
+
+
+def rule_outcomes(session: Session) -> list[dict[str, Any]]:
+    """Per rule: findings, reviewer confirmations/overturns, appeals upheld/overturned."""
+    findings = session.exec(
+        select(Finding.rule_id, func.count()).group_by(Finding.rule_id)
+    ).all()
+    reviews = session.exec(select(
+        Review.rule_id,
+        func.sum(case((col(Review.decision) == "confirm", 1), else_=0)),
+        func.sum(case((col(Review.decision) == "overturn", 1), else_=0)),
+    ).group_by(Review.rule_id)).all()
+    appeals = session.exec(select(
+        Appeal.rule_id,
+        func.sum(case((col(Appeal.state) == "upheld", 1), else_=0)),
+        func.sum(case((col(Appeal.state) == "overturned", 1), else_=0)),
+    ).group_by(Appeal.rule_id)).all()
+    stats: dict[str, dict[str, Any]] = {}
+    for rule_id, count in findings:
+        stats[rule_id] = {"rule_id": rule_id, "findings": int(count), "confirmed": 0,
+                          "overturned": 0, "appeals_upheld": 0, "appeals_overturned": 0}
+    for rule_id, confirmed, overturned in reviews:
+        stats.setdefault(rule_id, _empty(rule_id)).update(
+            confirmed=int(confirmed or 0), overturned=int(overturned or 0))
+    for rule_id, upheld, overturned in appeals:
+        stats.setdefault(rule_id, _empty(rule_id)).update(
+            appeals_upheld=int(upheld or 0), appeals_overturned=int(overturned or 0))
+    return sorted(stats.values(), key=lambda s: s["rule_id"])
+
+
+def _empty(rule_id: str) -> dict[str, Any]:
+    return {"rule_id": rule_id, "findings": 0, "confirmed": 0, "overturned": 0,
+            "appeals_upheld": 0, "appeals_overturned": 0}
+
+
+def append_audit(session: Session, *, actor: str, action: str, entity: str, entity_id: str,
+                 before: dict[str, Any] | None, after: dict[str, Any] | None) -> AuditEntry:
+    """Add an entry chained to the last one (serialised across writers on PostgreSQL)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.exec(text("SELECT pg_advisory_xact_lock(7427)"))  # type: ignore[call-overload]
+    last = session.exec(select(AuditEntry).order_by(col(AuditEntry.id).desc()).limit(1)).first()
+    entry = AuditEntry(actor=actor, action=action, entity=entity, entity_id=entity_id,
+                       before=before, after=after,
+                       prev_hash=last.hash if last else GENESIS_HASH, hash="")
+    entry.hash = entry_digest(entry)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def verify_audit_chain(session: Session) -> tuple[int, int | None]:
+    """(entries checked, id of the first broken entry or None)."""
+    previous = GENESIS_HASH
+    checked = 0
+    for entry in session.exec(select(AuditEntry).order_by(col(AuditEntry.id))):
+        if entry.prev_hash != previous or entry_digest(entry) != entry.hash:
+            return checked, entry.id
+        previous = entry.hash
+        checked += 1
+    return checked, None
