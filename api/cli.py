@@ -60,7 +60,7 @@ def run_worker(args: argparse.Namespace) -> int:
         return 2
     app = configure_celery(settings)
     app.worker_main(["worker", "--loglevel=INFO", f"--concurrency={args.concurrency}",
-                     "--queues=zhijian", "--pool=prefork"])
+                     f"--queues={settings.queue_name}", "--pool=prefork"])
     return 0
 
 

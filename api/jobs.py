@@ -145,7 +145,8 @@ class CeleryJobs:
         self.app = configure_celery(services.settings)
 
     def submit(self, conversation_id: str) -> None:
-        self.app.send_task("zhijian.inspect", args=[conversation_id])
+        self.app.send_task("zhijian.inspect", args=[conversation_id],
+                           queue=self.app.conf.task_default_queue)
 
     def shutdown(self) -> None:
         return None

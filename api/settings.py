@@ -22,6 +22,7 @@ class Settings(BaseSettings):
     broker_url: str | None = Field(
         default=None, description="Celery broker (redis://…); unset = in-process jobs"
     )
+    queue_name: str = Field(default="zhijian", description="Celery queue the jobs go to")
     rules_dir: Path | None = Field(default=None, description="rule packs; default bundled rules/")
     sentiment_model: str | None = Field(default=None, description="HF model dir; default embedded")
     sentiment_enabled: bool = True

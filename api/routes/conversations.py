@@ -7,8 +7,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from starlette.datastructures import UploadFile
 
 from api.deps import JobsDep, PrincipalDep, ServicesDep, SessionDep
 from api.errors import PayloadTooLargeError

@@ -48,16 +48,18 @@ def redact_conversation(conversation: Conversation) -> tuple[Conversation, list[
 def word_offsets(text: str, words: Sequence[Word]) -> WordOffsets | None:
     """Where each word's text sits in `text`, in order; None if they do not line up.
 
-    Between two words the text may only hold spaces and punctuation.
+    Word texts are compared without surrounding spaces; between two words the text may only
+    hold spaces and punctuation.
     """
     offsets: WordOffsets = []
     cursor = 0
     for word in words:
-        position = text.find(word.text, cursor)
+        spelled = word.text.strip()
+        position = text.find(spelled, cursor)
         if position < 0 or not all(_is_filler(char) for char in text[cursor:position]):
             return None
-        offsets.append((position, position + len(word.text)))
-        cursor = position + len(word.text)
+        offsets.append((position, position + len(spelled)))
+        cursor = position + len(spelled)
     return offsets
 
 

@@ -1,0 +1,104 @@
+"""Templates, filters and the page route class that turns domain errors into HTML pages."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse
+from fastapi.routing import APIRoute
+from fastapi.templating import Jinja2Templates
+
+from api.auth import REVIEWER_ROLES, Principal
+from api.errors import UnauthenticatedError, status_for
+from inspection.errors import ZhijianError
+
+logger = logging.getLogger(__name__)
+PAGES_DIR = Path(__file__).resolve().parent
+STATIC_URL = "/static/pages"
+templates = Jinja2Templates(directory=PAGES_DIR / "templates")
+
+ROLE_LABELS = {"admin": "管理员", "qa_reviewer": "质检员", "supervisor": "班组长", "agent": "坐席"}
+SPEAKER_LABELS = {"agent": "坐席", "customer": "客户"}
+SEVERITY_LABELS = {"info": "提示", "minor": "轻微", "major": "严重", "critical": "重大"}
+CATEGORY_LABELS = {"compliance": "合规", "courtesy": "服务礼仪", "process": "流程", "risk": "风险"}
+REVIEW_LABELS = {"pending": "待复核", "confirmed": "已确认", "overturned": "已推翻"}
+APPEAL_LABELS = {"none": "", "open": "申诉中", "upheld": "申诉驳回", "overturned": "申诉成立"}
+STATUS_LABELS = {"received": "已接收", "transcribing": "转写中", "analysing": "分析中",
+                 "done": "已完成", "failed": "失败"}
+SENTIMENT_LABELS = {"negative": "负面", "neutral": "中性", "positive": "正面"}
+ERROR_TITLES = {403: "无权访问", 404: "页面不存在", 409: "操作冲突", 422: "请求无效"}
+
+
+def seconds(value: float | None) -> str:
+    """`75.5` → `01:15.5` (mm:ss.s), the way a player shows positions."""
+    if value is None:
+        return "—"
+    minutes, rest = divmod(max(value, 0.0), 60)
+    return f"{int(minutes):02d}:{rest:04.1f}"
+
+
+def number(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value:.{digits}f}".rstrip("0").rstrip(".")
+
+
+def urlpart(value: str) -> str:
+    return quote(value, safe="")
+
+
+for name, mapping in (("role_label", ROLE_LABELS), ("speaker", SPEAKER_LABELS),
+                      ("severity_label", SEVERITY_LABELS), ("category_label", CATEGORY_LABELS),
+                      ("review_label", REVIEW_LABELS), ("appeal_label", APPEAL_LABELS),
+                      ("status_label", STATUS_LABELS), ("sentiment_label", SENTIMENT_LABELS)):
+    templates.env.filters[name] = lambda key, table=mapping: table.get(key, key) if key else ""
+templates.env.filters.update(seconds=seconds, number=number, urlpart=urlpart)
+templates.env.globals["static"] = STATIC_URL
+
+
+def nav_items(principal: Principal) -> list[tuple[str, str]]:
+    """(label, href) of the pages this role may open."""
+    if principal.role == "agent":
+        return [("我的绩效", f"/agents/{urlpart(principal.agent_id or '')}")]
+    items = [("复核队列", "/review"), ("团队看板", "/team"), ("规则", "/rules")]
+    if principal.role in REVIEWER_ROLES:
+        items.append(("上传", "/upload"))
+    return items
+
+
+def render(request: Request, template: str, principal: Principal | None, *,
+           status_code: int = 200, **context: Any) -> Response:
+    """A full page: the template with the navigation of `principal`'s role."""
+    context.update(principal=principal, nav=nav_items(principal) if principal else [],
+                   path=request.url.path)
+    return templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def error_page(request: Request, status: int, message: str) -> Response:
+    return render(request, "error.html", None, status_code=status,
+                  title=ERROR_TITLES.get(status, "出错了"), status=status, message=message)
+
+
+class PageRoute(APIRoute):
+    """Routes of the HTML pages: no token → the login page; a domain error → an error page."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def page_handler(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except UnauthenticatedError:
+                target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+                return RedirectResponse(f"/login?next={target}", status_code=303)
+            except ZhijianError as error:
+                return error_page(request, status_for(error), str(error))
+            except RequestValidationError as error:
+                problems = "; ".join(str(item.get("msg")) for item in error.errors())
+                return error_page(request, 422, problems or "请求无效")
+
+        return page_handler
