@@ -108,7 +108,7 @@ def test_worker_killed_mid_job_still_ends_done_exactly_once(
         _kill_pool_children(worker.pid)
         record = wait_done(client, "killed-call", users.admin, timeout=240)
     assert record["status"] == "done", record
-    status, attempts = _status(celery_settings, "killed-call")
+    _, attempts = _status(celery_settings, "killed-call")
     assert attempts >= 2
     services = build_services(celery_settings)
     with session_scope(services.engine) as session:
