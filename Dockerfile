@@ -21,10 +21,11 @@ COPY api ./api
 COPY models ./models
 COPY rules ./rules
 COPY examples ./examples
+COPY docs ./docs
 RUN pip install --no-cache-dir -e . && useradd --create-home zhijian \
     && mkdir -p /data && chown zhijian /data
 USER zhijian
 ENV ZHIJIAN_DATA_DIR=/data
 VOLUME ["/data"]
 EXPOSE 8000
-CMD ["zhijian", "inspect", "examples/"]
+CMD ["zhijian", "serve", "--host", "0.0.0.0", "--port", "8000"]

@@ -37,6 +37,7 @@ pytest: install
 
 bench: install
 	$(BIN)/python bench/rules.py
+	$(BIN)/python bench/service.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache tests/artifacts

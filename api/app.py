@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from api.errors import install_error_handlers
 from api.jobs import make_job_queue, resume_unfinished
+from api.pages import install_pages
 from api.routes import coaching, conversations, findings, rules
 from api.services import Services, build_services
 from api.settings import Settings, get_settings
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     install_error_handlers(app)
     for module in (conversations, findings, rules, coaching):
         app.include_router(module.router)
+    install_pages(app)
 
     @app.get("/healthz", tags=["health"], summary="健康检查")
     def health() -> dict[str, str]:

@@ -17,6 +17,7 @@ from inspection.errors import InvalidInputError, NotFoundError
 from inspection.loaders import conversation_from_dict
 from inspection.scoring import ScoringPolicy, score
 from inspection.types import Conversation as CoreConversation
+from inspection.types import InspectionResult
 from models import Conversation
 from models import Ticket as TicketRow
 from models.queries import findings_of, utterances_of
@@ -41,7 +42,7 @@ def _core_conversation(session: Session, row: Conversation) -> CoreConversation:
     return conversation_from_dict(data, source=f"conversation {row.id}")
 
 
-def _current_result(session: Session, row: Conversation, policy: ScoringPolicy):  # type: ignore[no-untyped-def]
+def _current_result(session: Session, row: Conversation, policy: ScoringPolicy) -> InspectionResult:
     findings = [to_core(f) for f in findings_of(session, conversation_id=row.id) if f.counts]
     return score(findings, policy, conversation_id=row.id, agent_id=row.agent_id,
                  roles_inferred=row.roles_inferred)

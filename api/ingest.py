@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from inspection.errors import ConflictError, InvalidInputError
+from inspection.errors import AudioError, ConflictError, InvalidInputError
 from inspection.loaders import conversation_from_dict
 from inspection.redaction import redact_conversation
 from models import Conversation
@@ -64,8 +64,8 @@ def store_transcript(session: Session, data: dict[str, Any]) -> tuple[Conversati
     return row, True
 
 
-def store_audio(session: Session, *, upload: Path, suffix: str, fields: dict[str, Any],
-                audio_dir: Path, max_seconds: float | None = None) -> tuple[Conversation, bool]:
+def store_audio(session: Session, *, upload: Path, filename: str, fields: dict[str, Any],
+                audio_dir: Path) -> tuple[Conversation, bool]:
     """Validate an uploaded recording (decodable audio) and store it for transcription."""
     from inspection.transcription import decode_audio
 
@@ -75,12 +75,12 @@ def store_audio(session: Session, *, upload: Path, suffix: str, fields: dict[str
     row = existing_or_conflict(session, conversation_id, body_hash)
     if row is not None:
         return row, False
-    if max_seconds:
-        decode_audio(upload, max_duration_s=max_seconds)
-    else:
+    try:
         decode_audio(upload)
+    except InvalidInputError as exc:  # name the user's file, not our temporary copy
+        raise AudioError(filename, exc.problem, exc.location) from None
     audio_dir.mkdir(parents=True, exist_ok=True)
-    target = audio_dir / f"{digest}{suffix}"
+    target = audio_dir / f"{digest}{Path(filename).suffix.lower()}"
     shutil.copyfile(upload, target)
     fields = {**fields, "id": conversation_id, "channel": "voice", "utterances": []}
     row = _new_row(session, conversation_id, body_hash, fields)

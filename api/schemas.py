@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
+from fastapi import Path
 from pydantic import BaseModel, Field
+
+RecordId = Annotated[int, Path(ge=1, le=2**63 - 1, description="记录编号")]
 
 
 class ConversationAccepted(BaseModel):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -16,11 +17,13 @@ from fastapi.templating import Jinja2Templates
 
 from api.auth import REVIEWER_ROLES, Principal
 from api.errors import UnauthenticatedError, status_for
+from coaching.periods import DEFAULT_TIMEZONE
 from inspection.errors import ZhijianError
 
 logger = logging.getLogger(__name__)
 PAGES_DIR = Path(__file__).resolve().parent
 STATIC_URL = "/static/pages"
+LOCAL_TIMEZONE = DEFAULT_TIMEZONE  # Asia/Shanghai, as coaching periods
 templates = Jinja2Templates(directory=PAGES_DIR / "templates")
 
 ROLE_LABELS = {"admin": "管理员", "qa_reviewer": "质检员", "supervisor": "班组长", "agent": "坐席"}
@@ -47,6 +50,14 @@ def number(value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{value:.{digits}f}".rstrip("0").rstrip(".")
 
 
+def localtime(value: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
+    """Stored times are UTC; people read them in the call centre's time zone."""
+    if value is None:
+        return ""
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return aware.astimezone(LOCAL_TIMEZONE).strftime(pattern)
+
+
 def urlpart(value: str) -> str:
     return quote(value, safe="")
 
@@ -56,7 +67,7 @@ for name, mapping in (("role_label", ROLE_LABELS), ("speaker", SPEAKER_LABELS),
                       ("review_label", REVIEW_LABELS), ("appeal_label", APPEAL_LABELS),
                       ("status_label", STATUS_LABELS), ("sentiment_label", SENTIMENT_LABELS)):
     templates.env.filters[name] = lambda key, table=mapping: table.get(key, key) if key else ""
-templates.env.filters.update(seconds=seconds, number=number, urlpart=urlpart)
+templates.env.filters.update(seconds=seconds, number=number, urlpart=urlpart, localtime=localtime)
 templates.env.globals["static"] = STATIC_URL
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, Response
 
 from api.auth import Principal
 from api.deps import PrincipalDep, ServicesDep, SessionDep
-from api.pages.rendering import PageRoute, render
+from api.pages.rendering import LOCAL_TIMEZONE, PageRoute, render
 from inspection.errors import InvalidInputError
 from models.page_queries import list_agents, list_teams, queue_counts
 from models.queries import ConversationFilter, review_queue, rule_outcomes
@@ -31,12 +31,12 @@ def parse_day(value: str | None, field: str) -> date | None:
 
 def queue_filter(principal: Principal, *, team: str | None, agent: str | None,
                  rule: str | None, since: date | None, until: date | None) -> ConversationFilter:
-    """The user's filters inside what the principal may see (`until` is inclusive)."""
+    """The user's filters inside what the principal may see (local days; `until` inclusive)."""
     scope = principal.visibility()
     return ConversationFilter(
         team_id=team or None, agent_id=agent or None, rule_id=rule or None,
-        since=datetime.combine(since, datetime.min.time()) if since else None,
-        until=datetime.combine(until + timedelta(days=1), datetime.min.time()) if until else None,
+        since=datetime.combine(since, time(), LOCAL_TIMEZONE) if since else None,
+        until=datetime.combine(until + timedelta(days=1), time(), LOCAL_TIMEZONE) if until else None,
         visible_agent_ids=scope.visible_agent_ids, visible_team_id=scope.visible_team_id)
 
 

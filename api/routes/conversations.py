@@ -103,7 +103,7 @@ async def _submit_audio(request: Request, session: SessionDep, audio_dir: Path, 
         raise PayloadTooLargeError(f"上传过大：超过上限 {limit} 字节")
     path = spool([data])
     try:
-        return store_audio(session, upload=path, suffix=suffix, audio_dir=audio_dir,
+        return store_audio(session, upload=path, filename=upload.filename, audio_dir=audio_dir,
                            fields=fields.model_dump(mode="json", exclude_none=True))
     finally:
         path.unlink(missing_ok=True)

@@ -10,7 +10,14 @@ from sqlmodel import Session
 from api.auth import REVIEWER_ROLES, Principal
 from api.deps import PrincipalDep, ServicesDep, SessionDep
 from api.routes.conversations import summary
-from api.schemas import AppealDecisionIn, AppealIn, AppealPublic, ConversationSummary, ReviewIn
+from api.schemas import (
+    AppealDecisionIn,
+    AppealIn,
+    AppealPublic,
+    ConversationSummary,
+    RecordId,
+    ReviewIn,
+)
 from api.storage import rescore
 from inspection.errors import ConflictError, NotFoundError
 from models import Appeal, Conversation, Finding, Review
@@ -31,7 +38,7 @@ def _visible_finding(session: Session, principal: Principal, finding_id: int
 
 @router.post("/findings/{finding_id}/review", response_model=ConversationSummary,
              summary="复核：确认或推翻一条质检结果（重新计分）")
-def review_finding(finding_id: int, body: ReviewIn, principal: PrincipalDep,
+def review_finding(finding_id: RecordId, body: ReviewIn, principal: PrincipalDep,
                    session: SessionDep, services: ServicesDep) -> ConversationSummary:
     principal.require(*REVIEWER_ROLES)
     finding, conversation = _visible_finding(session, principal, finding_id)
@@ -52,7 +59,7 @@ def review_finding(finding_id: int, body: ReviewIn, principal: PrincipalDep,
 
 @router.post("/findings/{finding_id}/appeals", response_model=AppealPublic, status_code=201,
              summary="申诉：坐席对自己会话中的一条质检结果提出申诉")
-def appeal_finding(finding_id: int, body: AppealIn, principal: PrincipalDep,
+def appeal_finding(finding_id: RecordId, body: AppealIn, principal: PrincipalDep,
                    session: SessionDep) -> AppealPublic:
     principal.require("agent")
     finding, _ = _visible_finding(session, principal, finding_id)
@@ -71,7 +78,7 @@ def appeal_finding(finding_id: int, body: AppealIn, principal: PrincipalDep,
 
 @router.post("/appeals/{appeal_id}/decision", response_model=AppealPublic,
              summary="裁决申诉：维持（uphold）或推翻（overturn）原质检结果")
-def decide_appeal(appeal_id: int, body: AppealDecisionIn, principal: PrincipalDep,
+def decide_appeal(appeal_id: RecordId, body: AppealDecisionIn, principal: PrincipalDep,
                   session: SessionDep, services: ServicesDep) -> AppealPublic:
     principal.require(*REVIEWER_ROLES)
     appeal = session.get(Appeal, appeal_id)

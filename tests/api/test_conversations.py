@@ -99,3 +99,24 @@ def test_pii_is_redacted_before_storage(client: TestClient, users: Users) -> Non
     text = record["utterances"][1]["text"]
     assert "13812345678" not in text and "12345678" not in text
     assert record["redactions"] and record["redactions"][0]["utterance_index"] == 1
+
+
+def test_audio_uploads_that_are_not_usable_audio_are_rejected(client: TestClient,
+                                                              users: Users) -> None:
+    cases = [
+        ("call.wav", b"", "file"),
+        ("call.wav", b"RIFF\x00\x00\x00\x00WAVEfmt not really audio", "call"),
+        ("notes.txt", b"hello", "不支持的音频格式"),
+    ]
+    for name, content, message in cases:
+        response = client.post("/api/conversations", headers=auth(users.admin),
+                               files={"file": (name, content, "application/octet-stream")},
+                               data={"metadata": json.dumps({"id": f"audio-{name}"})})
+        assert response.status_code == 422, (name, response.text)
+        assert message in response.json()["detail"]
+        assert client.get(f"/api/conversations/audio-{name}",
+                          headers=auth(users.admin)).status_code == 404
+    response = client.post("/api/conversations", headers=auth(users.admin),
+                           files={"file": ("c.wav", b"RIFF", "audio/wav")},
+                           data={"metadata": "{not json"})
+    assert response.status_code == 422 and "metadata" in response.json()["detail"]

@@ -1,0 +1,184 @@
+"""Service throughput and latency, on SQLite and PostgreSQL.
+
+Prints, per database: chat conversations/s end to end (POST → job runner → `done`) with all
+default rules, beside the bare pipeline (`inspect_conversation` in this process, no HTTP, no
+database) as the baseline; and p50/p99 latency of `GET /api/conversations/{id}` under
+concurrent load from a second process.
+
+    python bench/service.py [--conversations 300] [--no-sentiment] [--backends sqlite postgresql]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from api.auth import create_user  # noqa: E402
+from api.services import build_services  # noqa: E402
+from api.settings import Settings  # noqa: E402
+from inspection.engine import load_rules  # noqa: E402
+from inspection.loaders import load_conversations  # noqa: E402
+from inspection.pipeline import inspect_conversation  # noqa: E402
+from models import session_scope  # noqa: E402
+
+POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def conversations(count: int) -> list[dict[str, Any]]:
+    """`count` chat conversations made from the bundled examples, each with its own id."""
+    folder = ROOT / "examples" / "conversations"
+    templates = [c.model_dump(mode="json") for p in sorted(folder.iterdir())
+                 for c in load_conversations(p)]
+    out = []
+    for i in range(count):
+        body = dict(templates[i % len(templates)], id=f"bench-{uuid.uuid4().hex[:12]}")
+        out.append(dict(body, channel="chat"))
+    return out
+
+
+def baseline_rate(bodies: list[dict[str, Any]], sentiment: Any) -> float:
+    rules = load_rules()
+    parsed = [load_conversations_from(b) for b in bodies]
+    start = time.perf_counter()
+    for conversation in parsed:
+        inspect_conversation(conversation, rules, sentiment=sentiment)
+    return len(parsed) / (time.perf_counter() - start)
+
+
+def load_conversations_from(body: dict[str, Any]) -> Any:
+    from inspection.loaders import conversation_from_dict
+
+    return conversation_from_dict(body, source="bench")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def database_url(backend: str, folder: Path) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{folder / 'bench.db'}"
+    name = f"zhijian_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+
+
+def start_server(settings: Settings, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "ZHIJIAN_DATA_DIR": str(settings.data_dir),
+           "ZHIJIAN_DATABASE_URL": str(settings.database_url),
+           "ZHIJIAN_SENTIMENT_ENABLED": str(settings.sentiment_enabled).lower()}
+    server = subprocess.Popen([sys.executable, "-m", "inspection.cli", "serve", "--port",
+                               str(port)], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    for _ in range(300):
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return server
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise RuntimeError("server did not start")
+
+
+def end_to_end_rate(base: str, token: str, bodies: list[dict[str, Any]]) -> float:
+    headers = {"Authorization": f"Bearer {token}"}
+    start = time.perf_counter()
+    with httpx.Client(base_url=base, headers=headers, timeout=30) as client, \
+            ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda b: client.post("/api/conversations", json=b).raise_for_status(),
+                      bodies))
+        ids = {b["id"] for b in bodies}
+        while True:
+            done = {c["id"] for c in client.get("/api/conversations", params={
+                "status": "done", "limit": 500}).json()}
+            if ids <= done:
+                break
+            time.sleep(0.05)
+    return len(bodies) / (time.perf_counter() - start)
+
+
+def _latency_worker(base: str, token: str, ids: list[str], requests: int,
+                    out: Any) -> None:
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
+        def one(i: int) -> float:
+            start = time.perf_counter()
+            client.get(f"/api/conversations/{ids[i % len(ids)]}").raise_for_status()
+            return time.perf_counter() - start
+
+        with ThreadPoolExecutor(8) as pool:
+            out.put(list(pool.map(one, range(requests))))
+
+
+def latency(base: str, token: str, ids: list[str], requests: int = 1000) -> tuple[float, float]:
+    queue: Any = multiprocessing.Queue()
+    process = multiprocessing.Process(target=_latency_worker, args=(base, token, ids, requests,
+                                                                    queue))
+    process.start()
+    samples = sorted(queue.get())
+    process.join()
+    return statistics.median(samples) * 1000, samples[int(len(samples) * 0.99) - 1] * 1000
+
+
+def run_backend(backend: str, bodies: list[dict[str, Any]], sentiment: bool) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as folder:
+        settings = Settings(data_dir=Path(folder), sentiment_enabled=sentiment,
+                            database_url=database_url(backend, Path(folder)))
+        services = build_services(settings)
+        with session_scope(services.engine) as session:
+            token = create_user(session, name="bench", role="admin")[1]
+        port = free_port()
+        server = start_server(settings, port)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            rate = end_to_end_rate(base, token, bodies)
+            p50, p99 = latency(base, token, [b["id"] for b in bodies])
+        finally:
+            server.terminate()
+            server.wait()
+    return {"backend": backend, "conversations_per_s": round(rate, 1),
+            "get_p50_ms": round(p50, 1), "get_p99_ms": round(p99, 1)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--conversations", type=int, default=300)
+    parser.add_argument("--no-sentiment", action="store_true")
+    parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
+    args = parser.parse_args()
+    bodies = conversations(args.conversations)
+    sentiment = None
+    if not args.no_sentiment:
+        from inspection.inspect_cli import load_default_sentiment
+
+        sentiment = load_default_sentiment()
+    base_rate = baseline_rate(bodies, sentiment)
+    print(f"baseline (bare pipeline, in process): {base_rate:.1f} conversations/s")
+    for backend in args.backends:
+        result = run_backend(backend, bodies, sentiment is not None)
+        result["ratio_to_baseline"] = round(result["conversations_per_s"] / base_rate, 3)
+        print(json.dumps(result, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
