@@ -14,7 +14,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from api.services import Services
 from api.storage import store_result, verdict
@@ -42,19 +42,17 @@ def run_inspection_job(services: Services, conversation_id: str) -> str:
         row.attempts += 1
         row.status = "transcribing" if row.audio_path and not row.source else "analysing"
         session.add(row)
+        source, audio_path, metadata = dict(row.source), row.audio_path, dict(row.meta)
     try:
-        _inspect_and_store(services, conversation_id)
+        _inspect_and_store(services, conversation_id, source, audio_path, metadata)
     except Exception as exc:
         _record_failure(services, conversation_id, exc)
         raise
     return "done"
 
 
-def _inspect_and_store(services: Services, conversation_id: str) -> None:
-    with session_scope(services.engine) as session:
-        row = session.get(Conversation, conversation_id)
-        assert row is not None
-        source, audio_path, metadata = dict(row.source), row.audio_path, dict(row.meta)
+def _inspect_and_store(services: Services, conversation_id: str, source: dict[str, Any],
+                       audio_path: str | None, metadata: dict[str, Any]) -> None:
     if source:
         conversation = conversation_from_dict(source, source=f"conversation {conversation_id}")
     else:

@@ -119,13 +119,23 @@ def findings_of(session: Session, *, conversation_id: str) -> list[Finding]:
 def replace_results(session: Session, *, conversation_id: str, utterances: Sequence[Utterance],
                     findings: Sequence[Finding]) -> None:
     """Swap a conversation's utterances and findings for new ones (idempotent re-runs)."""
+    if _has_results(session, conversation_id):
+        _delete_results(session, conversation_id)
+    session.add_all([*utterances, *findings])
+    session.flush()
+
+
+def _has_results(session: Session, conversation_id: str) -> bool:
+    query = select(Utterance.id).where(Utterance.conversation_id == conversation_id).limit(1)
+    return session.exec(query).first() is not None
+
+
+def _delete_results(session: Session, conversation_id: str) -> None:
     finding_ids = select(Finding.id).where(Finding.conversation_id == conversation_id)
     session.exec(delete(Review).where(col(Review.finding_id).in_(finding_ids)))
     session.exec(delete(Appeal).where(col(Appeal.finding_id).in_(finding_ids)))
     session.exec(delete(Finding).where(col(Finding.conversation_id) == conversation_id))
     session.exec(delete(Utterance).where(col(Utterance.conversation_id) == conversation_id))
-    session.add_all([*utterances, *findings])
-    session.flush()
 
 
 def open_appeal_for(session: Session, *, finding_id: int) -> Appeal | None:
