@@ -13,6 +13,7 @@ from api.auth import Principal, hash_token
 from api.errors import UnauthenticatedError
 from api.jobs import JobQueue
 from api.services import Services
+from models import session_scope
 from models.queries import get_user_by_token_hash
 
 SESSION_COOKIE = "zhijian_token"
@@ -34,13 +35,8 @@ JobsDep = Annotated[JobQueue, Depends(get_jobs)]
 
 
 def get_session(services: ServicesDep) -> Iterator[Session]:
-    with Session(services.engine, expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    with session_scope(services.engine) as session:
+        yield session
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
