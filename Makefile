@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install lint typecheck pytest bench clean
+.PHONY: run test install browser lint typecheck pytest bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,6 +13,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+## Debian's headless Chromium + CJK fonts for the page tests (never `playwright install`)
+browser:
+	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y --no-install-recommends chromium fonts-noto-cjk)
 
 ## make run: inspect the bundled examples on the embedded defaults, print the report, then
 ## start the service (SQLite in $(DATA_DIR), in-process jobs) with the examples loaded
@@ -32,7 +37,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-pytest: install
+pytest: install browser
 	HF_HUB_OFFLINE=1 $(BIN)/pytest -q
 
 bench: install

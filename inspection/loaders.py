@@ -131,7 +131,13 @@ def parse_chat_csv(text: str, *, source: str) -> list[Conversation]:
     Timestamps are ISO 8601 datetimes or seconds; utterance times become seconds from each
     conversation's first message.
     """
-    reader = csv.DictReader(io.StringIO(text))
+    try:
+        return _parse_chat_rows(csv.DictReader(io.StringIO(text)), source)
+    except csv.Error as exc:
+        raise ConversationFormatError(source, f"CSV 格式错误: {exc}", None) from None
+
+
+def _parse_chat_rows(reader: csv.DictReader[str], source: str) -> list[Conversation]:
     header = [name.strip() for name in reader.fieldnames or []]
     missing = [column for column in CSV_COLUMNS if column not in header]
     if missing:

@@ -60,12 +60,12 @@ class ConversationFilter:
 
 def list_conversations(session: Session, *, filters: ConversationFilter, limit: int = 50,
                        offset: int = 0) -> list[Conversation]:
-    query = _filtered(select(Conversation), filters)
+    query = filtered(select(Conversation), filters)
     query = query.order_by(col(Conversation.created_at).desc(), col(Conversation.id))
     return list(session.exec(query.offset(offset).limit(limit)))
 
 
-def _filtered(query: Any, f: ConversationFilter) -> Any:
+def filtered(query: Any, f: ConversationFilter) -> Any:
     conditions: list[Any] = []
     if f.agent_id:
         conditions.append(Conversation.agent_id == f.agent_id)
@@ -98,7 +98,7 @@ def _filtered(query: Any, f: ConversationFilter) -> Any:
 def review_queue(session: Session, *, filters: ConversationFilter, limit: int = 50
                  ) -> list[Conversation]:
     """Conversations awaiting a reviewer: vetoes first, then needs_review, then low scores."""
-    query = _filtered(select(Conversation), filters).where(
+    query = filtered(select(Conversation), filters).where(
         Conversation.status == "done", Conversation.needs_review == True  # noqa: E712
     )
     query = query.order_by(col(Conversation.veto).desc(), col(Conversation.score).asc(),

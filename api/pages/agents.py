@@ -23,7 +23,8 @@ from models import Agent
 from models.page_queries import list_agents, list_teams
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
-CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 360, 140, 24
+CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 420, 160, 28
+CHART_SIDE = 56  # room for the period labels
 
 
 @dataclass(frozen=True)
@@ -38,9 +39,9 @@ def trend_points(card: AgentScorecard) -> list[ChartPoint]:
     """The earlier periods and this one, placed on a 0–100 (or higher) vertical scale."""
     series = [(p.period, p.total) for p in card.trend] + [(card.period, card.total)]
     top = max([100.0, *(total for _, total in series if total is not None)])
-    step = (CHART_WIDTH - 2 * CHART_PAD) / max(len(series) - 1, 1)
+    step = (CHART_WIDTH - 2 * CHART_SIDE) / max(len(series) - 1, 1)
     height = CHART_HEIGHT - 2 * CHART_PAD
-    return [ChartPoint(label, total, CHART_PAD + i * step,
+    return [ChartPoint(label, total, CHART_SIDE + i * step,
                        None if total is None else CHART_PAD + height * (1 - total / top))
             for i, (label, total) in enumerate(series)]
 
@@ -68,7 +69,8 @@ def agent_page(agent_id: str, request: Request, principal: PrincipalDep, session
     return render(
         request, "agent.html", principal, agent=agent, coaching=coaching, card=card,
         bonus=report.bonuses.get(agent.id), trend=trend_points(card) if card else [],
-        chart={"width": CHART_WIDTH, "height": CHART_HEIGHT, "pad": CHART_PAD},
+        chart={"width": CHART_WIDTH, "height": CHART_HEIGHT, "pad": CHART_PAD,
+               "side": CHART_SIDE},
         recommendations=report.recommendations.get(agent.id, ()), own=own,
         by_rule=findings_by_rule(own), findings=findings, templates=template_names(),
         alerts=[a for a in report.alerts if a.agent_id == agent.id],

@@ -27,6 +27,7 @@ class Segment:
     text: str
     finding_ids: tuple[int, ...] = ()
     risk: bool = False
+    veto: bool = False
 
 
 @dataclass
@@ -50,7 +51,8 @@ def highlight(text: str, findings: list[Finding]) -> list[Segment]:
         if start > cursor:
             segments.append(Segment(text[cursor:start]))
         assert finding.id is not None
-        segments.append(Segment(text[start:end], (finding.id,), finding.category == "risk"))
+        segments.append(Segment(text[start:end], (finding.id,), finding.category == "risk",
+                                finding.veto and finding.counts))
         cursor = end
     if cursor < len(text):
         segments.append(Segment(text[cursor:]))

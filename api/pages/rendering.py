@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
@@ -47,7 +48,11 @@ def seconds(value: float | None) -> str:
 
 
 def number(value: float | None, digits: int = 1) -> str:
-    return "—" if value is None else f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    """`70.0` → `70`, `87.25` → `87.3`, None → `—`."""
+    if value is None:
+        return "—"
+    text = f"{value:.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def localtime(value: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
@@ -56,6 +61,16 @@ def localtime(value: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
         return ""
     aware = value if value.tzinfo else value.replace(tzinfo=UTC)
     return aware.astimezone(LOCAL_TIMEZONE).strftime(pattern)
+
+
+def example_text(example: object) -> str:
+    """A rule example as a reviewer reads it: the text, or one `角色：text` line per turn."""
+    if isinstance(example, str):
+        return example
+    if isinstance(example, dict) and isinstance(example.get("utterances"), list):
+        return "\n".join(f"{SPEAKER_LABELS.get(u.get('role', ''), u.get('role', ''))}：{u.get('text', '')}"
+                         for u in example["utterances"] if isinstance(u, dict))
+    return json.dumps(example, ensure_ascii=False)
 
 
 def urlpart(value: str) -> str:
@@ -67,7 +82,8 @@ for name, mapping in (("role_label", ROLE_LABELS), ("speaker", SPEAKER_LABELS),
                       ("review_label", REVIEW_LABELS), ("appeal_label", APPEAL_LABELS),
                       ("status_label", STATUS_LABELS), ("sentiment_label", SENTIMENT_LABELS)):
     templates.env.filters[name] = lambda key, table=mapping: table.get(key, key) if key else ""
-templates.env.filters.update(seconds=seconds, number=number, urlpart=urlpart, localtime=localtime)
+templates.env.filters.update(seconds=seconds, number=number, urlpart=urlpart, localtime=localtime,
+                            example_text=example_text)
 templates.env.globals["static"] = STATIC_URL
 
 

@@ -7,6 +7,7 @@ status until the job is done.
 
 from __future__ import annotations
 
+import csv
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -40,5 +41,8 @@ async def parse_upload(request: Request, principal: PrincipalDep, filename: str 
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InvalidInputError(filename, "文件不是 UTF-8 编码，可能是 GBK：请另存为 UTF-8") from None
-    conversations = parse_chat_csv(text, source=filename)
+    try:
+        conversations = parse_chat_csv(text, source=filename)
+    except csv.Error as exc:  # e.g. a field over the csv module's size limit
+        raise InvalidInputError(filename, f"CSV 无法解析：{exc}") from None
     return [c.model_dump(mode="json", exclude_defaults=True) for c in conversations]

@@ -68,6 +68,7 @@ def test_serve_with_examples_inspects_them(tmp_path: Path, examples_dir: Path) -
     try:
         token = _token_from(server)
         headers = {"Authorization": f"Bearer {token}"}
+        _wait_listening(port)
         deadline = time.monotonic() + 60
         while True:
             listed = httpx.get(f"http://127.0.0.1:{port}/api/conversations",
@@ -82,6 +83,17 @@ def test_serve_with_examples_inspects_them(tmp_path: Path, examples_dir: Path) -
         server.wait(timeout=30)
 
 
+def _wait_listening(port: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+            return
+        except httpx.TransportError:
+            assert time.monotonic() < deadline, "server never started listening"
+            time.sleep(0.2)
+
+
 def _token_from(server: subprocess.Popen[str]) -> str:
     assert server.stderr is not None
     deadline = time.monotonic() + 60
@@ -90,6 +102,5 @@ def _token_from(server: subprocess.Popen[str]) -> str:
         line = server.stderr.readline()
         lines.append(line)
         if line.startswith("zj_"):
-            time.sleep(0.5)
             return line.strip()
     raise AssertionError("no token printed: " + "".join(lines))

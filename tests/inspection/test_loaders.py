@@ -138,3 +138,9 @@ def test_non_utf8_csv_is_rejected_with_a_hint(tmp_path: Path) -> None:
         load_conversations(path)
     assert str(error.value).startswith(f"{path}: line 2: 不是 UTF-8 编码")
     assert "GBK" in str(error.value)
+
+
+def test_csv_field_over_the_csv_limit_is_a_format_error(tmp_path: Path) -> None:
+    path = write(tmp_path, "huge.csv", CSV_HEADER + 'c,agent,0,"' + "长" * 200_000 + '"\n')
+    with pytest.raises(ConversationFormatError, match="CSV 格式错误"):
+        load_conversations(path)

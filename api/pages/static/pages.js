@@ -96,7 +96,8 @@ function progressLine(list, id) {
 async function waitDone(id, label) {
   for (;;) {
     const record = await api(`/api/conversations/${encodeURIComponent(id)}`);
-    label.textContent = STATUS[record.status] || record.status;
+    const score = record.score === null || record.score === undefined ? "" : ` · 得分 ${record.score}`;
+    label.textContent = (STATUS[record.status] || record.status) + (record.status === "done" ? score : "");
     label.className = `status status-${record.status}`;
     if (record.status === "done" || record.status === "failed") return record;
     await new Promise((resolve) => setTimeout(resolve, 500));

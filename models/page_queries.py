@@ -1,0 +1,101 @@
+"""Keyword-only queries the web pages need beyond `models.queries` (counts, bulk loads)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from models.conversations import Conversation, Finding, Utterance
+from models.people import Agent, Team
+from models.queries import ConversationFilter, filtered
+
+IN_PROGRESS = ("received", "transcribing", "analysing")
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    """What the review-queue page counts over the conversations the filter selects."""
+
+    conversations: int
+    done: int
+    in_progress: int
+    failed: int
+    needs_review: int
+    veto: int
+
+
+def queue_counts(session: Session, *, filters: ConversationFilter) -> QueueCounts:
+    """Counts of the filtered conversations by status, and of those awaiting review."""
+    by_status = dict(session.exec(
+        filtered(select(Conversation.status, func.count()), filters).group_by(Conversation.status)
+    ).all())
+    pending = filtered(select(Conversation.veto, func.count()), filters).where(
+        Conversation.status == "done", Conversation.needs_review == True  # noqa: E712
+    ).group_by(Conversation.veto)
+    awaiting = {bool(veto): int(count) for veto, count in session.exec(pending).all()}
+    return QueueCounts(
+        conversations=sum(int(n) for n in by_status.values()),
+        done=int(by_status.get("done", 0)),
+        in_progress=sum(int(by_status.get(status, 0)) for status in IN_PROGRESS),
+        failed=int(by_status.get("failed", 0)),
+        needs_review=sum(awaiting.values()),
+        veto=awaiting.get(True, 0),
+    )
+
+
+def list_teams(session: Session) -> list[Team]:
+    return list(session.exec(select(Team).order_by(col(Team.id))))
+
+
+def list_agents(session: Session, *, team_id: str | None = None) -> list[Agent]:
+    query = select(Agent).order_by(col(Agent.id))
+    if team_id is not None:
+        query = query.where(Agent.team_id == team_id)
+    return list(session.exec(query))
+
+
+@dataclass(frozen=True)
+class StoredConversation:
+    """A finished conversation with its utterances and findings, for coaching."""
+
+    row: Conversation
+    utterances: tuple[Utterance, ...]
+    findings: tuple[Finding, ...]
+
+
+def finished_conversations(session: Session, *, agent_ids: Sequence[str], since: datetime,
+                           until: datetime) -> list[StoredConversation]:
+    """The agents' `done` conversations that started in [since, until) (aware), loaded in bulk."""
+    if not agent_ids:
+        return []
+    rows = list(session.exec(select(Conversation).where(
+        col(Conversation.agent_id).in_(list(agent_ids)), Conversation.status == "done",
+        col(Conversation.started_at) >= since, col(Conversation.started_at) < until,
+    ).order_by(col(Conversation.started_at))))
+    ids = [row.id for row in rows]
+    utterances: dict[str, list[Utterance]] = {cid: [] for cid in ids}
+    findings: dict[str, list[Finding]] = {cid: [] for cid in ids}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for u in session.exec(select(Utterance).where(col(Utterance.conversation_id).in_(chunk))
+                              .order_by(col(Utterance.index))):
+            utterances[u.conversation_id].append(u)
+        for f in session.exec(select(Finding).where(col(Finding.conversation_id).in_(chunk))
+                              .order_by(col(Finding.id))):
+            findings[f.conversation_id].append(f)
+    return [StoredConversation(row, tuple(utterances[row.id]), tuple(findings[row.id]))
+            for row in rows]
+
+
+def latest_start(session: Session, *, agent_ids: Sequence[str]) -> datetime | None:
+    """When the newest of these agents' conversations started (None without any)."""
+    if not agent_ids:
+        return None
+    query = select(func.max(Conversation.started_at)).where(
+        col(Conversation.agent_id).in_(list(agent_ids)))
+    value: datetime | None = session.exec(query).one()
+    return value
