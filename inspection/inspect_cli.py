@@ -58,7 +58,12 @@ def run(args: argparse.Namespace) -> int:
             progress.write(f"错误: {loaded.error}", file=sys.stderr)
             continue
         for conversation in loaded.conversations:
-            result = inspect_conversation(conversation, rules, sentiment=sentiment)
+            try:
+                result = inspect_conversation(conversation, rules, sentiment=sentiment)
+            except ZhijianError as exc:  # e.g. a rule's regex timed out on this text
+                failed += 1
+                progress.write(f"错误: {loaded.path}: {conversation.id}: {exc}", file=sys.stderr)
+                continue
             results.append(result)
             _emit(conversation, result, args.format)
     progress.close()

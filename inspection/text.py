@@ -11,9 +11,9 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
+from functools import cache, cached_property
 from importlib import resources
+from typing import Any, NamedTuple
 
 from inspection.types import Conversation, SentimentResult, Utterance
 
@@ -31,8 +31,7 @@ _SPACE = re.compile(r"\s+")
 _PUNCTUATION_RUN = re.compile(r"[，。]{2,}")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     word: str
     start: int
     end: int
@@ -51,6 +50,26 @@ class PreparedUtterance:
     def role(self) -> str:
         return self.utterance.role
 
+    @cached_property
+    def token_bounds(self) -> frozenset[int]:
+        """Every offset where a token starts or ends."""
+        return frozenset(o for token in self.tokens for o in (token.start, token.end))
+
+    @cached_property
+    def pinyin_key(self) -> str:
+        """The syllables joined as "|ni|hao|": pinyin phrase keys match on syllable bounds."""
+        return "|" + "|".join(self.pinyin) + "|"
+
+    @cached_property
+    def pinyin_offsets(self) -> tuple[int, ...]:
+        """Offset in `pinyin_key` of the "|" before each character's syllable, and the last."""
+        offsets, position = [], 0
+        for syllable in self.pinyin:
+            offsets.append(position)
+            position += len(syllable) + 1
+        offsets.append(position)
+        return tuple(offsets)
+
 
 @dataclass(frozen=True)
 class PreparedConversation:
@@ -60,7 +79,12 @@ class PreparedConversation:
     def by_role(self, role: str | None) -> tuple[PreparedUtterance, ...]:
         if role in (None, "any"):
             return self.utterances
-        return tuple(u for u in self.utterances if u.role == role)
+        return self._roles.get(role or "", ())
+
+    @cached_property
+    def _roles(self) -> dict[str, tuple[PreparedUtterance, ...]]:
+        return {role: tuple(u for u in self.utterances if u.role == role)
+                for role in ("agent", "customer")}
 
 
 def normalise(text: str) -> str:
@@ -84,7 +108,8 @@ def _squeeze_spaces(text: str) -> str:
     def replace(match: re.Match[str]) -> str:
         before = text[match.start() - 1] if match.start() > 0 else ""
         after = text[match.end()] if match.end() < len(text) else ""
-        return " " if before.isascii() and before.isalnum() and after.isascii() and after.isalnum() else ""
+        latin = before.isascii() and before.isalnum() and after.isascii() and after.isalnum()
+        return " " if latin else ""
 
     return _SPACE.sub(replace, text).strip()
 
@@ -97,15 +122,42 @@ def _opencc() -> Any:
 
 
 def to_simplified(text: str) -> str:
+    """Traditional → simplified; text with no character the conversion would touch is
+    returned as is (most of it: the converter is pure Python and slow)."""
+    triggers = _t2s_triggers()
+    if triggers is not None:
+        changing, phrases = triggers
+        if changing.isdisjoint(text) and not any(p in text for p in phrases):
+            return text
     return str(_opencc().convert(text))
+
+
+@cache
+def _t2s_triggers() -> tuple[frozenset[str], tuple[str, ...]] | None:
+    """The characters t2s changes, and the few phrases it changes that hold none of them.
+
+    Read from the converter's dictionaries; None (convert every text) when their layout is
+    not the one expected."""
+    try:
+        tables = [table for group in _opencc()._dict_chain_data for _, _, table in group]
+    except (AttributeError, TypeError, ValueError):
+        logger.warning("opencc dictionaries not readable: converting every text")
+        return None
+    changing = frozenset(key for table in tables for key, value in table.items()
+                         if len(key) == 1 and key != value)
+    phrases = tuple(key for table in tables for key, value in table.items()
+                    if len(key) > 1 and key != value and changing.isdisjoint(key))
+    return changing, phrases
 
 
 @cache
 def _tokenizer() -> Any:
     import jieba
 
+    from inspection.segmentation import FastTokenizer
+
     jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
+    tokenizer = FastTokenizer()
     with resources.as_file(resources.files("inspection") / "data" / "user_dict.txt") as path:
         tokenizer.load_userdict(str(path))
     return tokenizer
@@ -120,7 +172,7 @@ def add_words(words: Sequence[str]) -> None:
 
 
 def tokenize(text: str) -> tuple[Token, ...]:
-    return tuple(Token(word, start, end) for word, start, end in _tokenizer().tokenize(text))
+    return tuple(map(Token._make, _tokenizer().tokenize(text)))
 
 
 @cache

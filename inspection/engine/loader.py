@@ -65,10 +65,31 @@ def load_rule_files(paths: Iterable[Path]) -> RuleSet:
     return RuleSet(rules=tuple(rules), category_caps=caps, packs=tuple(packs))
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader that refuses a key given twice in one mapping: plain YAML lets the last
+    one win silently (a second `role:` in a rule would quietly change what it inspects)."""
+
+
+def _unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if not isinstance(key, str | int | float | bool):
+            continue  # an odd key (a list, a mapping): the schema rejects it later
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"键 {key!r} 重复 (duplicate key)", key_node.start_mark)
+        seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
+
+
 def _read_pack(path: Path) -> PackFile:
     source = str(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
     except UnicodeDecodeError:
         raise RuleConfigError(source, "文件不是 UTF-8 编码") from None
     except yaml.YAMLError as exc:

@@ -5,11 +5,12 @@ A `PhraseMatcher` is built once per condition at load time and run on every utte
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
-import ahocorasick
+from ahocorasick_rs import AhoCorasick, MatchKind
 
 from inspection.text import CLAUSE_PUNCTUATION, PreparedUtterance, normalise, to_pinyin
 
@@ -17,7 +18,7 @@ from inspection.text import CLAUSE_PUNCTUATION, PreparedUtterance, normalise, to
 NEGATION_CUES = (
     "并非", "并不", "并没有", "绝不", "决不", "从不", "从没", "不是", "不会", "不能", "不可能",
     "没有", "不存在", "无法", "不敢", "不保证", "不承诺", "不代表", "谈不上", "不要", "不用",
-    "不可以", "请勿", "切勿", "禁止", "严禁",
+    "不可以", "请勿", "切勿", "禁止", "严禁", "不一定", "不确定",
 )
 # Single-character cues negate only right before the keyword ("不保本", not "再不处理我就去投诉").
 SHORT_NEGATION_CUES = ("不", "没", "无", "未", "别", "非", "勿", "莫")
@@ -27,17 +28,18 @@ NOT_NEGATION = (
     "非常", "无论", "不错", "不少", "不仅", "不但", "不光", "没错", "不用担心", "不必担心",
     "无忧", "不怕", "不管", "毫无疑问", "无疑", "别担心", "不好意思", "不客气", "未来", "别人",
     "无限", "不断", "不停", "莫过于", "信不信", "是不是", "要不要", "能不能", "会不会", "好不好",
-    "行不行", "对不对",
+    "行不行", "对不对", "不要担心", "不要怕", "不用怕", "别怕", "不止", "不只", "没问题",
+    "不会骗", "没骗",
 )
 # Cues after a keyword that deny it ("保本是不可能的").
 POST_NEGATION_CUES = ("是不可能", "不可能", "是没有的", "是不存在", "不存在", "是不对的", "是错误")
 # Reported speech: the agent quotes a term rather than asserting it ("所谓保本").
-QUOTATION_CUES = ("所谓", "您说的", "你说的", "您说", "你说", "您问", "你问", "是不是", "是否", "有没有")
+QUOTATION_CUES = ("所谓", "您说的", "你说的", "您说", "你说", "您问", "你问", "是不是", "是否",
+                  "有没有")
 QUESTION_ENDINGS = ("吗", "么", "嘛")
 
 
-@dataclass(frozen=True)
-class PhraseHit:
+class PhraseHit(NamedTuple):
     phrase: str
     start: int
     end: int
@@ -56,64 +58,91 @@ class PhraseMatcher:
             keyed = {_pinyin_key(to_pinyin(p)): p for p in self.phrases if _is_pinyin_worthy(p)}
             self._pinyin = _automaton(keyed) if keyed else None
 
-    def find(self, utterance: PreparedUtterance) -> list[PhraseHit]:
+    def find(self, utterance: PreparedUtterance, *, nested: bool = False) -> list[PhraseHit]:
+        """Hits in text order. A hit inside a longer one ("保本" in "保本保息") is dropped
+        unless `nested`; a Latin phrase inside a longer Latin word ("sb" in "usb") never counts."""
         text = utterance.text
-        hits = {
-            (start, end): PhraseHit(phrase, start, end, text[start:end], False)
-            for start, end, phrase in _iter_matches(self._text, text)
-        }
+        hits = []
+        if self._text is not None and text:
+            phrases = self._text.phrases
+            found = self._text.search.find_matches_as_indexes(text, overlapping=True)
+            hits = [PhraseHit(phrases[i], start, end, text[start:end], False)
+                    for i, start, end in found]
         if self._pinyin is not None:
-            for hit in self._find_by_pinyin(utterance):
-                hits.setdefault((hit.start, hit.end), hit)
-        return _drop_nested(sorted(hits.values(), key=lambda h: (h.start, -h.end)))
+            spans = {(hit.start, hit.end) for hit in hits}
+            hits += [hit for hit in self._find_by_pinyin(utterance)
+                     if (hit.start, hit.end) not in spans]
+        if not hits:
+            return hits
+        hits.sort(key=_text_order)
+        kept = [hit for hit in hits if _whole_latin_word(text, hit.start, hit.end)]
+        return kept if nested else _drop_nested(kept)
 
     def _find_by_pinyin(self, utterance: PreparedUtterance) -> Iterator[PhraseHit]:
-        assert self._pinyin is not None
-        joined = _pinyin_key(utterance.pinyin)
-        boundaries = _boundaries(utterance.pinyin)
-        for key_start, key_end, phrase in _iter_matches(self._pinyin, joined):
-            start = bisect_left(boundaries, key_start)
-            end = bisect_left(boundaries, key_end - 1)
-            if boundaries[start] == key_start and boundaries[end] == key_end - 1:
+        """Homophones on whole syllables that also start and end on jieba token bounds: "去四楼"
+        sounds like "去死" but its "四" belongs to the word "四楼", so it is no hit."""
+        candidates = list(_iter_matches(self._pinyin, utterance.pinyin_key))
+        if not candidates:
+            return
+        offsets = utterance.pinyin_offsets
+        bounds = utterance.token_bounds
+        for key_start, key_end, phrase in candidates:
+            start = bisect_left(offsets, key_start)
+            end = bisect_left(offsets, key_end - 1)
+            if (offsets[start] == key_start and offsets[end] == key_end - 1
+                    and start in bounds and end in bounds):
                 yield PhraseHit(phrase, start, end, utterance.text[start:end], True)
 
 
-def _automaton(patterns: dict[str, str]) -> ahocorasick.Automaton | None:
-    """Keys are what is searched for; each stores (key length, phrase)."""
+def _text_order(hit: PhraseHit) -> tuple[int, int]:
+    return hit.start, -hit.end
+
+
+class _Automaton(NamedTuple):
+    """An Aho-Corasick automaton over keys, and the phrase each key (by index) stands for."""
+
+    search: AhoCorasick
+    phrases: tuple[str, ...]
+
+
+def _automaton(patterns: dict[str, str]) -> _Automaton | None:
+    """Keys are what is searched for (the phrase itself, or its pinyin key).
+
+    ahocorasick_rs rather than pyahocorasick: the latter scans a node's children linearly, so
+    with thousands of phrases (thousands of first characters) every character costs a scan."""
     if not patterns:
         return None
-    automaton = ahocorasick.Automaton()
-    for key, phrase in patterns.items():
-        automaton.add_word(key, (len(key), phrase))
-    automaton.make_automaton()
-    return automaton
+    return _Automaton(AhoCorasick(list(patterns), matchkind=MatchKind.Standard),
+                      tuple(patterns.values()))
 
 
-def _iter_matches(
-    automaton: ahocorasick.Automaton | None, text: str
-) -> Iterator[tuple[int, int, str]]:
+def _iter_matches(automaton: _Automaton | None, text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, phrase) of every occurrence of every key, overlapping ones included."""
     if automaton is None or not text:
         return
-    for end_index, (key_length, phrase) in automaton.iter(text):
-        yield end_index + 1 - key_length, end_index + 1, phrase
+    phrases = automaton.phrases
+    for index, start, end in automaton.search.find_matches_as_indexes(text, overlapping=True):
+        yield start, end, phrases[index]
 
 
 def _pinyin_key(syllables: Sequence[str]) -> str:
     return "|" + "|".join(syllables) + "|"
 
 
-def _boundaries(syllables: Sequence[str]) -> list[int]:
-    """Offset in the pinyin key of the '|' before each syllable (plus the final one)."""
-    offsets, position = [], 0
-    for syllable in syllables:
-        offsets.append(position)
-        position += len(syllable) + 1
-    offsets.append(position)
-    return offsets
-
-
 def _is_pinyin_worthy(phrase: str) -> bool:
     return sum("\u4e00" <= c <= "\u9fff" for c in phrase) >= 2
+
+
+def _is_latin(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def _whole_latin_word(text: str, start: int, end: int) -> bool:
+    """No `\\b` in Chinese text, so check by hand that a phrase starting or ending in a Latin
+    letter or digit is not part of a longer Latin word or number ("sb" in "usb")."""
+    if start > 0 and _is_latin(text[start]) and _is_latin(text[start - 1]):
+        return False
+    return not (end < len(text) and _is_latin(text[end - 1]) and _is_latin(text[end]))
 
 
 def _drop_nested(hits: list[PhraseHit]) -> list[PhraseHit]:
@@ -139,16 +168,27 @@ def clause_after(text: str, end: int, window: int) -> str:
     return text[end:stop]
 
 
+def _alternation(words: Sequence[str]) -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))
+
+
+_NOT_NEGATION = _alternation(NOT_NEGATION)
+_NEGATION_CUES = _alternation(NEGATION_CUES)
+_SHORT_NEGATION_CUES = frozenset(SHORT_NEGATION_CUES)
+
+
+def _mask(match: re.Match[str]) -> str:
+    return "＿" * len(match.group())
+
+
 def is_negated(text: str, start: int, end: int, window: int = 6) -> bool:
     """True when a negation cue governs text[start:end] within its clause."""
-    before = clause_before(text, start, window)
-    for noise in NOT_NEGATION:
-        before = before.replace(noise, "＿" * len(noise))
-    if any(cue in before for cue in NEGATION_CUES):
+    before = _NOT_NEGATION.sub(_mask, clause_before(text, start, window))
+    if _NEGATION_CUES.search(before):
         return True
-    if any(cue in before[-SHORT_NEGATION_REACH:] for cue in SHORT_NEGATION_CUES):
+    if not _SHORT_NEGATION_CUES.isdisjoint(before[-SHORT_NEGATION_REACH:]):
         return True
-    return any(clause_after(text, end, window).startswith(cue) for cue in POST_NEGATION_CUES)
+    return clause_after(text, end, window).startswith(POST_NEGATION_CUES)
 
 
 def is_quoted_or_question(text: str, start: int, end: int, window: int = 8) -> bool:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from inspection.engine.conditions.regex import RegexTimeoutError
 from inspection.engine.context import CheckContext, Hit
 from inspection.engine.loader import RuleSet
 from inspection.engine.registry import evaluate
 from inspection.engine.schema import Applicability, Rule
+from inspection.errors import RuleConfigError
 from inspection.text import PreparedConversation, normalise
 from inspection.types import Evidence, Finding, Utterance, Word
 
@@ -17,7 +19,16 @@ def run_rules(rules: RuleSet, prepared: PreparedConversation) -> list[Finding]:
 
 
 def run_rule(rule: Rule, prepared: PreparedConversation) -> list[Finding]:
-    """The findings of one rule: at most `max_findings`, one per utterance."""
+    """The findings of one rule: at most `max_findings`, one per utterance.
+
+    A regex that times out raises `RuleConfigError` naming the rule's file and id."""
+    try:
+        return _run_rule(rule, prepared)
+    except RegexTimeoutError as exc:
+        raise RuleConfigError(rule.source, str(exc), rule.id) from None
+
+
+def _run_rule(rule: Rule, prepared: PreparedConversation) -> list[Finding]:
     context = CheckContext(prepared=prepared, role=rule.header.role)
     if not applies(rule, context):
         return []

@@ -20,11 +20,14 @@ class KeywordCondition(HasPhrases):
 
 
 def check(condition: KeywordCondition, context: CheckContext) -> Iterator[Hit]:
+    """`at_least` counts hits (a word said twice counts twice); `all` needs every listed word,
+    a word inside a longer listed one included ("保本" in "保本保息")."""
     voice = context.prepared.conversation.channel == "voice"
+    nested = condition.mode == "all"
     found = [
         (utterance, phrase_hit)
         for utterance in context.scoped(condition.role, condition.window)
-        for phrase_hit in condition.phrase_set.find(utterance, voice=voice)
+        for phrase_hit in condition.phrase_set.find(utterance, voice=voice, nested=nested)
     ]
     if condition.mode == "none":
         if not found:

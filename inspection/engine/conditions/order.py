@@ -7,12 +7,14 @@ Example: account details (`event`) may only be discussed after identity verifica
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cached_property
 from typing import Literal
 
-from pydantic import Field, PrivateAttr
+from pydantic import Field
 
 from inspection.engine.conditions.phrases import PhraseOptions, PhraseSet, describe
 from inspection.engine.context import CheckContext, Hit, RoleScope
+from inspection.engine.matching import PhraseHit
 
 
 class OrderCondition(PhraseOptions):
@@ -23,30 +25,44 @@ class OrderCondition(PhraseOptions):
     within_utterances: int | None = Field(default=None, ge=1)
     role: RoleScope | None = None
     requires_role: RoleScope = "any"
-    _event: PhraseSet | None = PrivateAttr(default=None)
-    _requires: PhraseSet | None = PrivateAttr(default=None)
 
     def model_post_init(self, context: object, /) -> None:
-        self._event = PhraseSet(self.event, self)
-        self._requires = PhraseSet(self.requires, self)
+        _ = self.event_set, self.requires_set
+
+    @cached_property
+    def event_set(self) -> PhraseSet:
+        return PhraseSet(self.event, self)
+
+    @cached_property
+    def requires_set(self) -> PhraseSet:
+        return PhraseSet(self.requires, self)
 
 
 def check(condition: OrderCondition, context: CheckContext) -> Iterator[Hit]:
-    assert condition._event is not None and condition._requires is not None
+    """The first event without its anchor in reach. In the event's own utterance, the anchor
+    must come before the event's words (`before`) or after them (`after`)."""
     voice = context.prepared.conversation.channel == "voice"
-    anchors = [u.index for u in context.scoped(condition.requires_role)
-               if next(condition._requires.find(u, voice=voice), None)]
-    span = condition.within_utterances or 10**9
+    anchors = [(u.index, hit.start) for u in context.scoped(condition.requires_role)
+               for hit in condition.requires_set.find(u, voice=voice)]
     for utterance in context.scoped(condition.role):
-        event = next(condition._event.find(utterance, voice=voice), None)
-        if event is None:
+        events = condition.event_set.find(utterance, voice=voice)
+        if not events:
             continue
-        if condition.position == "before":
-            satisfied = any(utterance.index - span <= a <= utterance.index for a in anchors)
-        else:
-            satisfied = any(utterance.index <= a <= utterance.index + span for a in anchors)
-        if not satisfied:
+        event = events[0]
+        if not any(_in_reach(condition, utterance.index, event, anchor) for anchor in anchors):
             where = "之前" if condition.position == "before" else "之后"
             yield Hit(f"{describe(event)}，但{where}没有「{condition.requires[0]}」等必要步骤",
                       utterance.index, event.start, event.end, event.text)
             return
+
+
+def _in_reach(condition: OrderCondition, index: int, event: PhraseHit,
+              anchor: tuple[int, int]) -> bool:
+    anchor_index, anchor_start = anchor
+    span = condition.within_utterances or 10**9
+    if anchor_index == index:
+        before = anchor_start < event.start
+        return before if condition.position == "before" else anchor_start >= event.end
+    if condition.position == "before":
+        return index - span <= anchor_index < index
+    return index < anchor_index <= index + span

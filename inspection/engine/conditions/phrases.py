@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
+from functools import cached_property
 from typing import Literal
 
-from pydantic import Field, PrivateAttr
+from pydantic import Field
 
 from inspection.engine.context import Strict
 from inspection.engine.matching import PhraseHit, PhraseMatcher, is_negated, is_quoted_or_question
@@ -35,33 +36,35 @@ class PhraseSet:
     def phrases(self) -> tuple[str, ...]:
         return self._plain.phrases
 
-    def find(self, utterance: PreparedUtterance, *, voice: bool) -> Iterator[PhraseHit]:
+    def find(self, utterance: PreparedUtterance, *, voice: bool, nested: bool = False
+             ) -> list[PhraseHit]:
+        """The hits that count: not negated, and (with `ignore_questions`) not asked or quoted."""
         use_pinyin = self.options.pinyin is True or (self.options.pinyin == "auto" and voice)
         matcher = self._with_pinyin if use_pinyin and self._with_pinyin else self._plain
-        text = utterance.text
-        for hit in matcher.find(utterance):
-            if self.options.negation and is_negated(
-                text, hit.start, hit.end, self.options.negation_window
-            ):
-                continue
-            if self.options.ignore_questions and is_quoted_or_question(text, hit.start, hit.end):
-                continue
-            yield hit
+        hits = matcher.find(utterance, nested=nested)
+        return [hit for hit in hits if self._counts(utterance.text, hit)] if hits else hits
+
+    def _counts(self, text: str, hit: PhraseHit) -> bool:
+        options = self.options
+        if options.negation and is_negated(text, hit.start, hit.end, options.negation_window):
+            return False
+        return not (options.ignore_questions and is_quoted_or_question(text, hit.start, hit.end))
 
 
 class HasPhrases(PhraseOptions):
-    """A condition with a `keywords` list, compiled once after validation."""
+    """A condition with a `keywords` list, compiled once after validation.
+
+    Compiled matchers are cached properties, not private attributes: a check reads them for
+    every utterance, and pydantic's private-attribute lookup is many times slower."""
 
     keywords: list[str] = Field(min_length=1)
-    _compiled: PhraseSet | None = PrivateAttr(default=None)
 
     def model_post_init(self, context: object, /) -> None:
-        self._compiled = PhraseSet(self.keywords, self)
+        _ = self.phrase_set
 
-    @property
+    @cached_property
     def phrase_set(self) -> PhraseSet:
-        assert self._compiled is not None
-        return self._compiled
+        return PhraseSet(self.keywords, self)
 
 
 def describe(hit: PhraseHit) -> str:

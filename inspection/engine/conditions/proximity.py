@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cached_property
 from typing import Literal
 
-from pydantic import Field, PrivateAttr
+from pydantic import Field
 
 from inspection.engine.conditions.phrases import PhraseOptions, PhraseSet
 from inspection.engine.context import CheckContext, Hit, RoleScope, Window
@@ -20,20 +21,24 @@ class ProximityCondition(PhraseOptions):
     unit: Literal["chars", "tokens"] = "chars"
     role: RoleScope | None = None
     window: Window | None = None
-    _a: PhraseSet | None = PrivateAttr(default=None)
-    _b: PhraseSet | None = PrivateAttr(default=None)
 
     def model_post_init(self, context: object, /) -> None:
-        self._a = PhraseSet(self.a, self)
-        self._b = PhraseSet(self.b, self)
+        _ = self.a_set, self.b_set
+
+    @cached_property
+    def a_set(self) -> PhraseSet:
+        return PhraseSet(self.a, self)
+
+    @cached_property
+    def b_set(self) -> PhraseSet:
+        return PhraseSet(self.b, self)
 
 
 def check(condition: ProximityCondition, context: CheckContext) -> Iterator[Hit]:
-    assert condition._a is not None and condition._b is not None
     voice = context.prepared.conversation.channel == "voice"
     for utterance in context.scoped(condition.role, condition.window):
-        a_hits = list(condition._a.find(utterance, voice=voice))
-        b_hits = list(condition._b.find(utterance, voice=voice)) if a_hits else []
+        a_hits = condition.a_set.find(utterance, voice=voice)
+        b_hits = condition.b_set.find(utterance, voice=voice) if a_hits else []
         for a in a_hits:
             for b in b_hits:
                 gap = _distance(utterance, (a.start, a.end), (b.start, b.end), condition.unit)

@@ -1,20 +1,34 @@
 """`regex`: a regular expression on normalised text, minus an exclusion pattern.
 
 Patterns compile at load time and run with a timeout, so a pathological pattern cannot hang
-an inspection. Do not use `\\b`: word boundaries do not exist in Chinese text.
+an inspection. A timeout is an error, not a skipped utterance: skipping would silently pass an
+utterance that might hold a violation, so the inspection stops with an error naming the rule
+(the runner adds file and rule id) and the pattern has to be fixed.
+Do not use `\\b`: word boundaries do not exist in Chinese text.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cached_property
 from typing import Any, Literal
 
 import regex
-from pydantic import Field, PrivateAttr, field_validator
+from pydantic import Field, field_validator
 
 from inspection.engine.context import CheckContext, Hit, RoleScope, Strict, Window
 
 TIMEOUT_SECONDS = 0.05
+
+
+class RegexTimeoutError(TimeoutError):
+    """A pattern ran longer than `TIMEOUT_SECONDS` on one utterance (catastrophic backtracking)."""
+
+    def __init__(self, pattern: str, utterance_index: int) -> None:
+        self.pattern = pattern
+        self.utterance_index = utterance_index
+        super().__init__(f"正则表达式「{pattern}」在第 {utterance_index} 句上运行超过 "
+                         f"{TIMEOUT_SECONDS:g} 秒（回溯失控），请改写该正则")
 
 
 class RegexCondition(Strict):
@@ -24,8 +38,6 @@ class RegexCondition(Strict):
     role: RoleScope | None = None
     window: Window | None = None
     max_hits: int = Field(default=20, ge=1)
-    _pattern: Any = PrivateAttr(default=None)
-    _exclude: Any = PrivateAttr(default=None)
 
     @field_validator("pattern", "exclude")
     @classmethod
@@ -38,21 +50,35 @@ class RegexCondition(Strict):
         return value
 
     def model_post_init(self, context: object, /) -> None:
-        self._pattern = regex.compile(self.pattern)
-        self._exclude = regex.compile(self.exclude) if self.exclude else None
+        _ = self.compiled, self.compiled_exclude
+
+    @cached_property
+    def compiled(self) -> Any:
+        return regex.compile(self.pattern)
+
+    @cached_property
+    def compiled_exclude(self) -> Any:
+        return regex.compile(self.exclude) if self.exclude else None
 
 
 def check(condition: RegexCondition, context: CheckContext) -> Iterator[Hit]:
     count = 0
     for utterance in context.scoped(condition.role, condition.window):
-        text = utterance.text
-        if condition._exclude is not None and condition._exclude.search(
-            text, timeout=TIMEOUT_SECONDS
-        ):
-            continue
-        for match in condition._pattern.finditer(text, timeout=TIMEOUT_SECONDS):
+        try:
+            matches = _matches(condition, utterance.text)
+        except TimeoutError:
+            raise RegexTimeoutError(condition.pattern, utterance.index) from None
+        for match in matches:
             yield Hit(f"匹配正则「{match.group(0)}」", utterance.index, match.start(),
                       match.end(), match.group(0))
             count += 1
             if count >= condition.max_hits:
                 return
+
+
+def _matches(condition: RegexCondition, text: str) -> list[Any]:
+    """Every match in `text`, or none when the exclusion pattern matches anywhere in it."""
+    exclude = condition.compiled_exclude
+    if exclude is not None and exclude.search(text, timeout=TIMEOUT_SECONDS):
+        return []
+    return list(condition.compiled.finditer(text, timeout=TIMEOUT_SECONDS))

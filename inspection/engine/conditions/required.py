@@ -32,16 +32,26 @@ def check(condition: RequiredCondition, context: CheckContext) -> Iterator[Hit]:
     voice = context.prepared.conversation.channel == "voice"
     candidates = context.scoped(condition.role, condition.window)
     if condition.trigger is None:
-        if not any(next(condition.phrase_set.find(u, voice=voice), None) for u in candidates):
+        if not any(condition.phrase_set.find(u, voice=voice) for u in candidates):
             yield Hit(f"缺少必要话术（如「{condition.keywords[0]}」）")
         return
     triggers = [h for h in evaluate(condition.trigger, context) if h.utterance_index is not None]
-    if not triggers:
-        return
-    first = triggers[0]
-    assert first.utterance_index is not None
-    last_index = first.utterance_index + (condition.within_utterances or 10**9)
-    following = [u for u in candidates if first.utterance_index <= u.index <= last_index]
-    if not any(next(condition.phrase_set.find(u, voice=voice), None) for u in following):
-        yield Hit(f"{first.explanation}，之后缺少必要话术（如「{condition.keywords[0]}」）",
-                  first.utterance_index, first.start, first.end, first.text)
+    span = condition.within_utterances or 10**9
+    for trigger in _one_per_utterance(triggers):
+        assert trigger.utterance_index is not None
+        following = [u for u in candidates
+                     if trigger.utterance_index <= u.index <= trigger.utterance_index + span]
+        if following and not any(condition.phrase_set.find(u, voice=voice) for u in following):
+            yield Hit(f"{trigger.explanation}，之后缺少必要话术（如「{condition.keywords[0]}」）",
+                      trigger.utterance_index, trigger.start, trigger.end, trigger.text)
+
+
+# A trigger with nothing after it in scope (the customer's last words) left no chance to respond.
+
+
+def _one_per_utterance(hits: list[Hit]) -> list[Hit]:
+    """Each triggering utterance once: every product pitch needs its own disclosure."""
+    seen: dict[int | None, Hit] = {}
+    for hit in hits:
+        seen.setdefault(hit.utterance_index, hit)
+    return sorted(seen.values(), key=lambda h: h.utterance_index or 0)

@@ -1,5 +1,8 @@
 """`sentiment`: the scoped role's sentiment score (P(positive)) at or below a threshold.
 
+The role is the condition's `role`, else the rule's (a top-level condition cannot have its own
+`role`: that key is the rule's), so `risk.unresolved_anger` says `role: customer` on the rule.
+
 `position: any` looks at every utterance, `last` at the role's last `count` utterances
 (all must be at or below the threshold: "still angry at the end").
 """
@@ -17,7 +20,7 @@ from inspection.engine.context import CheckContext, Hit, RoleScope, Strict
 class SentimentCondition(Strict):
     type: Literal["sentiment"]
     max_score: float = Field(default=0.3, ge=0, le=1)
-    role: RoleScope = "customer"
+    role: RoleScope | None = None
     position: Literal["any", "last"] = "any"
     count: int = Field(default=1, ge=1)
 

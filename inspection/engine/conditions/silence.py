@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from functools import cached_property
 from typing import Literal
 
-from pydantic import Field, PrivateAttr
+from pydantic import Field
 
 from inspection.engine.conditions.phrases import PhraseOptions, PhraseSet
 from inspection.engine.context import CheckContext, Hit
@@ -20,10 +21,13 @@ class SilenceCondition(PhraseOptions):
     type: Literal["silence"]
     min_seconds: float = Field(gt=0)
     unless_preceded_by: list[str] = Field(default_factory=list)
-    _hold: PhraseSet | None = PrivateAttr(default=None)
 
     def model_post_init(self, context: object, /) -> None:
-        self._hold = PhraseSet(self.unless_preceded_by, self) if self.unless_preceded_by else None
+        _ = self.hold_set
+
+    @cached_property
+    def hold_set(self) -> PhraseSet | None:
+        return PhraseSet(self.unless_preceded_by, self) if self.unless_preceded_by else None
 
 
 def check(condition: SilenceCondition, context: CheckContext) -> Iterator[Hit]:
@@ -38,8 +42,9 @@ def check(condition: SilenceCondition, context: CheckContext) -> Iterator[Hit]:
         gap = current.utterance.start - latest_end
         if gap <= condition.min_seconds:
             continue
-        announced = (condition._hold is not None and last_agent is not None
-                     and next(condition._hold.find(last_agent, voice=voice), None) is not None)
+        hold = condition.hold_set
+        announced = (hold is not None and last_agent is not None
+                     and bool(hold.find(last_agent, voice=voice)))
         if not announced:
             yield Hit(f"静默 {gap:.1f} 秒（{latest_end:.1f}s–{current.utterance.start:.1f}s）"
                       "前未请客户稍等", previous.index, 0, len(previous.text), previous.text)
