@@ -14,6 +14,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                   description="启动 HTTP 服务；设置见 README 的 ZHIJIAN_* 环境变量。")
     serve.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
     serve.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    serve.add_argument("--workers", type=int, default=1,
+                       help="服务进程数（默认 1；每个进程各有自己的质检线程池）")
     serve.add_argument("--load-examples", type=Path, default=None, metavar="DIR",
                        help="启动时导入目录中的示例会话，并创建演示管理员")
     serve.set_defaults(func=run_serve)
@@ -43,11 +45,17 @@ def run_serve(args: argparse.Namespace) -> int:
 
     from api.app import create_app
     from api.demo import load_examples
+    from api.services import build_services
 
     settings = get_settings()
     if args.load_examples:
         load_examples(settings, args.load_examples)
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    if args.workers > 1:  # each worker process builds its own app from the environment
+        build_services(settings)  # migrate once here, before the workers race to
+        uvicorn.run("api.app:create_app", factory=True, workers=args.workers, host=args.host,
+                    port=args.port, log_level="info")
+    else:
+        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
     return 0
 
 
