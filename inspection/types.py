@@ -135,7 +135,11 @@ class InspectionResult:
 
 @dataclass(frozen=True)
 class SentimentResult:
-    """Sentiment of one text: a label and `score` = P(positive) in [0, 1]."""
+    """Sentiment of one text: a label and a `score` in [0, 1] from negative to positive.
+
+    `score` = P(positive) + ½·P(neutral): a neutral request scores about 0.5, so rule
+    thresholds such as `max_score: 0.25` mean "clearly negative" (for a two-label model
+    this is exactly P(positive))."""
 
     label: SentimentLabel
     score: float

@@ -1,0 +1,19 @@
+"""Sentiment per utterance and per conversation.
+
+`load_sentiment_model()` serves the embedded character-level BERT (or any Hugging Face
+sequence-classification directory) as a `SentimentAnalyzer`; `LexiconSentiment` is the fast
+dictionary fallback; `conversation_sentiment()` summarises the customer's turns. Importing this
+package does not import torch or transformers: the loader does, when called.
+"""
+
+from inspection.sentiment.conversation import ConversationSentiment, conversation_sentiment
+from inspection.sentiment.lexicon import LexiconSentiment
+from inspection.sentiment.model import DEFAULT_MODEL_DIR, load_sentiment_model
+
+__all__ = [
+    "DEFAULT_MODEL_DIR",
+    "ConversationSentiment",
+    "LexiconSentiment",
+    "conversation_sentiment",
+    "load_sentiment_model",
+]

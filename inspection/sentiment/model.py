@@ -1,0 +1,152 @@
+"""Serve any Hugging Face sequence-classification directory as a `SentimentAnalyzer`.
+
+torch and transformers are imported inside `load_sentiment_model`, never at module import, so
+importing `inspection.sentiment` (and starting the CLI) stays fast.
+
+Label names are read from the model's ``config.id2label`` and mapped onto zhijian's three labels
+(``negative`` / ``neutral`` / ``positive``; ``LABEL_0``/``LABEL_1`` of an unnamed binary model
+count as negative/positive). A binary model has no neutral class: a text whose P(positive)
+falls inside `BINARY_NEUTRAL_BAND` is called neutral.
+
+`score` is the text's positivity in [0, 1]: P(positive) + ½·P(neutral). For a binary model that
+is exactly P(positive); for a three-label model a neutral text scores about 0.5 (not about 0),
+so one threshold scale serves every model and the lexicon fallback.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from inspection.errors import ModelLoadError
+from inspection.types import SentimentAnalyzer, SentimentLabel, SentimentResult
+
+logger = logging.getLogger("inspection.sentiment")
+
+DEFAULT_MODEL_DIR = Path(__file__).with_name("model")
+DEFAULT_MAX_LENGTH = 128
+BINARY_NEUTRAL_BAND = (0.35, 0.65)
+EMPTY_RESULT = SentimentResult(label="neutral", score=0.5)
+
+_LABEL_HINTS: tuple[tuple[str, SentimentLabel], ...] = (
+    ("neg", "negative"),
+    ("pos", "positive"),
+    ("neu", "neutral"),
+)
+
+
+def map_label_names(id2label: dict[int, str]) -> list[SentimentLabel]:
+    """zhijian's label for each output of the model, in output order."""
+    names = [str(id2label[index]).lower() for index in sorted(id2label)]
+    if names == ["label_0", "label_1"]:
+        return ["negative", "positive"]
+    mapped: list[SentimentLabel] = []
+    for name in names:
+        label = next((ours for hint, ours in _LABEL_HINTS if hint in name), None)
+        if label is None:
+            raise ModelLoadError(
+                f"模型标签 '{name}' 无法识别：config.json 的 id2label 须含 negative / neutral / "
+                f"positive（或二分类的 LABEL_0 / LABEL_1） (unknown label name {name!r})"
+            )
+        mapped.append(label)
+    if "positive" not in mapped or "negative" not in mapped:
+        raise ModelLoadError(f"模型须至少有 negative 与 positive 两个标签 (labels: {names})")
+    return mapped
+
+
+@dataclass(frozen=True)
+class TransformersSentiment:
+    """A loaded sequence-classification model; `predict` runs batched CPU inference."""
+
+    model: Any
+    tokenizer: Any
+    labels: tuple[SentimentLabel, ...]
+    batch_size: int = 64
+    max_length: int = DEFAULT_MAX_LENGTH
+
+    def predict(self, texts: Sequence[str]) -> list[SentimentResult]:
+        results: list[SentimentResult] = [EMPTY_RESULT] * len(texts)
+        nonempty = [index for index, text in enumerate(texts) if text and text.strip()]
+        # Sorting by length keeps padding (wasted work) small within each batch.
+        nonempty.sort(key=lambda index: len(texts[index]))
+        for start in range(0, len(nonempty), self.batch_size):
+            chunk = nonempty[start : start + self.batch_size]
+            for index, result in zip(chunk, self._predict_batch([texts[i] for i in chunk]), strict=True):
+                results[index] = result
+        return results
+
+    def probabilities(self, texts: Sequence[str]) -> list[list[float]]:
+        """Class probabilities per text, in `labels` order (for evaluation)."""
+        import torch
+
+        with torch.inference_mode():
+            encoded = self.tokenizer(
+                list(texts),
+                padding=True,
+                truncation=True,
+                max_length=self.max_length,
+                return_tensors="pt",
+            )
+            logits = self.model(**encoded).logits.float()
+            return torch.softmax(logits, dim=-1).tolist()
+
+    def _predict_batch(self, texts: list[str]) -> list[SentimentResult]:
+        return [self._result(row) for row in self.probabilities(texts)]
+
+    def _result(self, probabilities: list[float]) -> SentimentResult:
+        by_label: dict[SentimentLabel, float] = {}
+        for label, probability in zip(self.labels, probabilities, strict=True):
+            by_label[label] = by_label.get(label, 0.0) + probability
+        # Positivity: P(positive) + ½·P(neutral). Equal to P(positive) for a binary model; for a
+        # three-label model it puts a neutral text near 0.5 instead of near 0, which is what
+        # the rules' `max_score` thresholds (and the lexicon fallback) assume.
+        score = min(1.0, max(0.0, by_label["positive"] + 0.5 * by_label.get("neutral", 0.0)))
+        if "neutral" not in by_label and BINARY_NEUTRAL_BAND[0] < score < BINARY_NEUTRAL_BAND[1]:
+            return SentimentResult(label="neutral", score=score)
+        label = max(by_label, key=lambda name: by_label[name])
+        return SentimentResult(label=label, score=score)
+
+
+def load_sentiment_model(
+    model_dir: str | Path | None = None,
+    *,
+    threads: int | None = None,
+    batch_size: int = 64,
+    max_length: int = DEFAULT_MAX_LENGTH,
+) -> SentimentAnalyzer:
+    """Load a Hugging Face sequence-classification model directory, offline, onto the CPU.
+
+    `model_dir` None loads the embedded model shipped with zhijian. `threads` sets torch's
+    intra-op thread count (None leaves torch's default). Raises `ModelLoadError` when the
+    directory is missing or is not a usable model.
+    """
+    path = Path(model_dir) if model_dir is not None else DEFAULT_MODEL_DIR
+    if not (path / "config.json").is_file():
+        raise ModelLoadError(
+            f"情感模型目录 {path} 不存在或缺少 config.json：请指向一个 Hugging Face 分类模型目录，"
+            "或运行 `python -m inspection.sentiment.train` 重新训练内置模型 "
+            f"(sentiment model directory {path} is missing or has no config.json)"
+        )
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    if threads is not None:
+        torch.set_num_threads(max(1, threads))
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+        model = AutoModelForSequenceClassification.from_pretrained(
+            path, local_files_only=True, dtype=torch.float32
+        )
+    except (OSError, ValueError, KeyError) as error:
+        raise ModelLoadError(
+            f"无法加载情感模型 {path}：{error}。请确认目录含 config.json、权重 (*.safetensors) "
+            "和分词器文件，或重新训练内置模型 (cannot load sentiment model)"
+        ) from error
+    model.eval()
+    limit = min(max_length, getattr(model.config, "max_position_embeddings", max_length))
+    labels = tuple(map_label_names(dict(model.config.id2label)))
+    logger.info("loaded sentiment model %s (%d labels)", path, len(labels))
+    return TransformersSentiment(model, tokenizer, labels, batch_size=batch_size, max_length=limit)
