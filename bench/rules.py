@@ -22,9 +22,11 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+import jieba
+
 from inspection.engine import RuleSet, load_rules, run_rules
 from inspection.engine.matching import PhraseMatcher
-from inspection.text import PreparedUtterance, _tokenizer, prepare_conversation, prepare_utterance
+from inspection.text import PreparedUtterance, prepare_conversation, prepare_utterance
 from inspection.types import Conversation, Utterance
 
 logger = logging.getLogger("bench.rules")
@@ -166,7 +168,8 @@ def per_second(function: Callable[[], object], items: int) -> float:
 
 def dictionary_words(count: int, seed: int) -> list[str]:
     """`count` real Chinese words (2–4 characters) from jieba's dictionary, seeded."""
-    words = sorted(w for w, f in _tokenizer().FREQ.items()
+    jieba.dt.initialize()
+    words = sorted(w for w, f in jieba.dt.FREQ.items()
                    if f > 0 and 2 <= len(w) <= 4 and all("\u4e00" <= c <= "\u9fff" for c in w))
     return random.Random(seed).sample(words, count)
 

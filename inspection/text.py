@@ -152,23 +152,26 @@ def _t2s_triggers() -> tuple[frozenset[str], tuple[str, ...]] | None:
 
 @cache
 def _tokenizer() -> Any:
-    import jieba
+    """jieba's dictionary and algorithm, compiled (jieba-rs through rjieba: same tokens, about
+    ten times faster than pure-Python jieba), plus the domain user dictionary."""
+    import rjieba
 
-    from inspection.segmentation import FastTokenizer
-
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = FastTokenizer()
-    with resources.as_file(resources.files("inspection") / "data" / "user_dict.txt") as path:
-        tokenizer.load_userdict(str(path))
+    tokenizer = rjieba.Jieba()
+    for word, frequency, tag in user_dictionary():
+        tokenizer.add_word(word, frequency, tag)
     return tokenizer
 
 
-def add_words(words: Sequence[str]) -> None:
-    """Teach the tokenizer rule keywords so they are not split across tokens."""
-    tokenizer = _tokenizer()
-    for word in words:
-        if len(word) > 1 and word not in tokenizer.FREQ:
-            tokenizer.add_word(word, freq=2000)
+def user_dictionary() -> list[tuple[str, int | None, str | None]]:
+    """The finance terms (理财, 保本, 验证码, 犹豫期 …) as (word, frequency, part of speech)."""
+    text = (resources.files("inspection") / "data" / "user_dict.txt").read_text("utf-8")
+    entries = []
+    for line in text.splitlines():
+        word, *rest = line.split() or [""]
+        if word:
+            frequency = int(rest[0]) if rest else None
+            entries.append((word, frequency, rest[1] if len(rest) > 1 else None))
+    return entries
 
 
 def tokenize(text: str) -> tuple[Token, ...]:

@@ -1,5 +1,5 @@
-"""The text stage's speed-ups change nothing: `FastTokenizer` segments exactly as jieba does,
-and the traditional→simplified fast path returns what the converter returns."""
+"""The text stage's speed-ups change nothing: the compiled tokenizer segments exactly as
+jieba does, and the traditional→simplified fast path returns what the converter returns."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from importlib import resources
 import jieba
 import pytest
 
-from inspection.segmentation import FastTokenizer
-from inspection.text import _opencc, normalise, to_simplified
+from inspection.text import _opencc, normalise, to_simplified, tokenize
 
 SENTENCES = (
     "您好，这里是XX银行信用卡中心，工号8027，请问有什么可以帮您？",
@@ -54,15 +53,9 @@ def texts(reference: jieba.Tokenizer) -> list[str]:
     return corpus(reference.FREQ)
 
 
-def test_fast_tokenizer_segments_exactly_like_jieba(reference: jieba.Tokenizer,
-                                                     texts: list[str]) -> None:
-    fast = with_domain_dictionary(FastTokenizer())
-    assert [list(fast.tokenize(t)) for t in texts] == [list(reference.tokenize(t)) for t in texts]
-    for tokenizer in (reference, fast):  # adding words changes the totals: caches must follow
-        tokenizer.add_word("验证码报", freq=500_000)
-        tokenizer.add_word("报一下我", freq=0)
-    assert [list(fast.tokenize(t)) for t in texts[:300]] == [
-        list(reference.tokenize(t)) for t in texts[:300]]
+def test_compiled_tokenizer_segments_exactly_like_jieba(reference: jieba.Tokenizer,
+                                                         texts: list[str]) -> None:
+    assert [list(tokenize(t)) for t in texts] == [list(reference.tokenize(t)) for t in texts]
 
 
 @pytest.mark.parametrize("text", [*SENTENCES, "沈默", "沈船", "有序", "乾坤", "台灣", "发财"])
