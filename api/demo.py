@@ -27,7 +27,7 @@ def load_examples(settings: Settings, folder: Path) -> None:
         for loaded in load_files([p for p in discover([folder]) if not is_audio(p)]):
             for conversation in loaded.conversations:
                 try:
-                    _, created = store_transcript(session, conversation.model_dump(mode="json"))
+                    _, created = store_transcript(session, data=conversation.model_dump(mode="json"))
                 except ConflictError:
                     continue
                 stored += created

@@ -50,7 +50,7 @@ def existing_or_conflict(session: Session, conversation_id: str, body_hash: str
     return row
 
 
-def store_transcript(session: Session, data: dict[str, Any]) -> tuple[Conversation, bool]:
+def store_transcript(session: Session, *, data: dict[str, Any]) -> tuple[Conversation, bool]:
     """Validate and store a canonical conversation (redacted). Returns (row, created)."""
     conversation = conversation_from_dict(data, source=REQUEST_SOURCE)
     body_hash = content_hash(conversation.model_dump(mode="json"))

@@ -88,7 +88,8 @@ def database_url(backend: str, folder: Path) -> str:
 def start_server(settings: Settings, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "ZHIJIAN_DATA_DIR": str(settings.data_dir),
            "ZHIJIAN_DATABASE_URL": str(settings.database_url),
-           "ZHIJIAN_SENTIMENT_ENABLED": str(settings.sentiment_enabled).lower()}
+           "ZHIJIAN_SENTIMENT_ENABLED": str(settings.sentiment_enabled).lower(),
+           "ZHIJIAN_JOB_WORKERS": str(settings.job_workers)}
     server = subprocess.Popen([sys.executable, "-m", "inspection.cli", "serve", "--port",
                                str(port), "--workers", str(WORKERS)], env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
@@ -141,9 +142,11 @@ def latency(base: str, token: str, ids: list[str], requests: int = 1000) -> tupl
     return statistics.median(samples) * 1000, samples[int(len(samples) * 0.99) - 1] * 1000
 
 
-def run_backend(backend: str, bodies: list[dict[str, Any]], sentiment: bool) -> dict[str, Any]:
+def run_backend(backend: str, bodies: list[dict[str, Any]], sentiment: bool,
+                job_workers: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as folder:
         settings = Settings(data_dir=Path(folder), sentiment_enabled=sentiment,
+                            job_workers=job_workers,
                             database_url=database_url(backend, Path(folder)))
         services = build_services(settings)
         with session_scope(services.engine) as session:
@@ -166,6 +169,8 @@ def main() -> None:
     parser.add_argument("--conversations", type=int, default=300)
     parser.add_argument("--no-sentiment", action="store_true")
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
+    parser.add_argument("--job-workers", type=int, default=Settings().job_workers,
+                        help="in-process job threads per server process")
     args = parser.parse_args()
     bodies = conversations(args.conversations)
     sentiment = None
@@ -176,7 +181,7 @@ def main() -> None:
     base_rate = baseline_rate(bodies, sentiment)
     print(f"baseline (bare pipeline, in process): {base_rate:.1f} conversations/s")
     for backend in args.backends:
-        result = run_backend(backend, bodies, sentiment is not None)
+        result = run_backend(backend, bodies, sentiment is not None, args.job_workers)
         result["ratio_to_baseline"] = round(result["conversations_per_s"] / base_rate, 3)
         print(json.dumps(result, ensure_ascii=False))
 

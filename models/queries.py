@@ -20,25 +20,33 @@ def get_user_by_token_hash(session: Session, *, token_hash: str) -> User | None:
     return session.exec(select(User).where(User.token_hash == token_hash)).first()
 
 
+def _insert_ignoring_duplicates(session: Session, table: Any, values: dict[str, Any]) -> None:
+    """INSERT … ON CONFLICT DO NOTHING: safe when two requests create the same row at once."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table).values(**values).on_conflict_do_nothing()
+    session.execute(statement)
+
+
 def ensure_team(session: Session, *, team_id: str) -> Team:
+    if session.get(Team, team_id) is None:
+        _insert_ignoring_duplicates(session, Team, {"id": team_id, "name": team_id})
     team = session.get(Team, team_id)
-    if team is None:
-        team = Team(id=team_id, name=team_id)
-        session.add(team)
-        session.flush()
+    assert team is not None
     return team
 
 
 def ensure_agent(session: Session, *, agent_id: str, team_id: str | None = None) -> Agent:
-    agent = session.get(Agent, agent_id)
     if team_id:
         ensure_team(session, team_id=team_id)
-    if agent is None:
-        agent = Agent(id=agent_id, team_id=team_id)
-        session.add(agent)
-    elif team_id and agent.team_id is None:
+    if session.get(Agent, agent_id) is None:
+        _insert_ignoring_duplicates(session, Agent, {"id": agent_id, "team_id": team_id})
+    agent = session.get(Agent, agent_id, populate_existing=True)
+    assert agent is not None
+    if team_id and agent.team_id is None:
         agent.team_id = team_id
-    session.flush()
+        session.add(agent)
     return agent
 
 

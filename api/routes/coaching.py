@@ -7,13 +7,16 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from sqlmodel import Session, select
+from starlette.concurrency import run_in_threadpool
 
 from api.auth import Principal
 from api.coaching_data import import_tickets, period_report
 from api.deps import PrincipalDep, ServicesDep, SessionDep
+from api.services import Services
 from coaching.render import agent_json
+from coaching.tickets import TicketImport
 from inspection.errors import InvalidInputError
-from models import Agent, CoachingPlan, Scorecard
+from models import Agent, CoachingPlan, Scorecard, session_scope
 
 router = APIRouter(prefix="/api", tags=["coaching"])
 PeriodQuery = Annotated[str, Query(description="2026-10（月）/ 2026-W44（周）/ 2026-Q4（季度）")]
@@ -22,7 +25,7 @@ MAX_TICKETS_BYTES = 20 * 1024 * 1024
 
 
 @router.post("/tickets", summary="导入工单 CSV（坏行按行号报告并跳过）")
-async def post_tickets(request: Request, principal: PrincipalDep, session: SessionDep
+async def post_tickets(request: Request, principal: PrincipalDep, services: ServicesDep
                        ) -> dict[str, Any]:
     principal.require("admin", "qa_reviewer", "supervisor")
     body = await request.body()
@@ -34,10 +37,14 @@ async def post_tickets(request: Request, principal: PrincipalDep, session: Sessi
         raise InvalidInputError("tickets.csv", "不是 UTF-8 编码：请另存为 UTF-8") from None
     if not text.strip():
         raise InvalidInputError("tickets.csv", "文件为空")
-    result = import_tickets(session, text)
-    session.commit()
+    result = await run_in_threadpool(_import, services, text)
     return {"imported": len(result.tickets), "skipped": len(result.errors),
             "errors": [str(error) for error in result.errors]}
+
+
+def _import(services: Services, text: str) -> TicketImport:
+    with session_scope(services.engine) as session:
+        return import_tickets(session, text)
 
 
 def _allowed_agents(session: Session, principal: Principal) -> set[str] | None:

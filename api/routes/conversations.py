@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from api.deps import JobsDep, PrincipalDep, ServicesDep, SessionDep
 from api.errors import PayloadTooLargeError
-from api.ingest import parse_json_body, spool, store_audio, store_transcript
+from api.ingest import (
+    parse_json_body,
+    spool,
+    store_audio,
+    store_transcript,
+)
 from api.schemas import (
     ConversationAccepted,
     ConversationPublic,
@@ -21,9 +31,10 @@ from api.schemas import (
     FindingPublic,
     UtterancePublic,
 )
+from api.services import Services
 from inspection.errors import InvalidInputError
 from inspection.loaders import describe_validation_error
-from models import Conversation
+from models import Conversation, session_scope
 from models.queries import ConversationFilter, findings_of, list_conversations, utterances_of
 
 router = APIRouter(prefix="/api/conversations", tags=["conversations"])
@@ -53,20 +64,36 @@ class AudioFields(BaseModel):
             "metadata": {"type": "string"}}}}}}},
 )
 async def submit_conversation(request: Request, response: Response, principal: PrincipalDep,
-                              session: SessionDep, services: ServicesDep, jobs: JobsDep
-                              ) -> ConversationAccepted:
+                              services: ServicesDep, jobs: JobsDep) -> ConversationAccepted:
     principal.require(*WRITERS)
     limit = services.settings.max_upload_bytes
     _check_declared_size(request, limit)
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
-        row, created = await _submit_audio(request, session, services.settings.audio_dir, limit)
+        store = await _receive_audio(request, services.settings.audio_dir, limit)
     else:
-        row, created = store_transcript(session, parse_json_body(await _read_limited(request, limit)))
-    session.commit()
-    if created:
-        jobs.submit(row.id)
-    response.status_code = 201 if created else 200
-    return ConversationAccepted(id=row.id, status=row.status, created=created)
+        data = parse_json_body(await _read_limited(request, limit))
+        store = partial(store_transcript, data=data)
+    # Database work runs in the thread pool, never on the event loop.
+    accepted = await run_in_threadpool(_store_once, services, store)
+    if accepted.created:
+        jobs.submit(accepted.id)
+    response.status_code = 201 if accepted.created else 200
+    return accepted
+
+
+def _store_once(services: Services, store: Callable[..., tuple[Conversation, bool]]
+                ) -> ConversationAccepted:
+    """Store in one transaction. When the same id arrives twice at once, the loser's commit
+    fails; storing again then finds the winner's row and answers as for a repeat (200/409)."""
+    for attempt in (1, 2):
+        try:
+            with session_scope(services.engine) as session:
+                row, created = store(session)
+                return ConversationAccepted(id=row.id, status=row.status, created=created)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _check_declared_size(request: Request, limit: int) -> None:
@@ -85,8 +112,9 @@ async def _read_limited(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-async def _submit_audio(request: Request, session: SessionDep, audio_dir: Path, limit: int
-                        ) -> tuple[Conversation, bool]:
+async def _receive_audio(request: Request, audio_dir: Path, limit: int
+                         ) -> Callable[..., tuple[Conversation, bool]]:
+    """Read and check the multipart upload; return the storing step for the thread pool."""
     from inspection.transcription import AUDIO_EXTENSIONS
 
     form = await request.form(max_part_size=limit)
@@ -101,10 +129,16 @@ async def _submit_audio(request: Request, session: SessionDep, audio_dir: Path, 
     data = await upload.read()
     if len(data) > limit:
         raise PayloadTooLargeError(f"上传过大：超过上限 {limit} 字节")
+    return partial(_store_audio_file, data=data, filename=upload.filename, audio_dir=audio_dir,
+                   fields=fields.model_dump(mode="json", exclude_none=True))
+
+
+def _store_audio_file(session: Session, *, data: bytes, filename: str, audio_dir: Path,
+                      fields: dict[str, Any]) -> tuple[Conversation, bool]:
     path = spool([data])
     try:
-        return store_audio(session, upload=path, filename=upload.filename, audio_dir=audio_dir,
-                           fields=fields.model_dump(mode="json", exclude_none=True))
+        return store_audio(session, upload=path, filename=filename, audio_dir=audio_dir,
+                           fields=fields)
     finally:
         path.unlink(missing_ok=True)
 

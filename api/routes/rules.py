@@ -6,12 +6,15 @@ import tempfile
 from pathlib import Path
 
 from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import PrincipalDep, ServicesDep, SessionDep
 from api.schemas import RulePublic, RuleStat, RuleValidation
+from api.services import Services
 from inspection.engine.examples import run_examples
 from inspection.engine.loader import load_rule_files
 from inspection.errors import InvalidInputError, RuleConfigError
+from models import session_scope
 from models.queries import append_audit, rule_outcomes
 
 router = APIRouter(prefix="/api/rules", tags=["rules"])
@@ -35,7 +38,7 @@ def list_rules(principal: PrincipalDep, services: ServicesDep) -> list[RulePubli
 
 @router.post("/validate", response_model=RuleValidation,
              summary="校验一个规则包（YAML 请求体）并运行其示例")
-async def validate_pack(request: Request, principal: PrincipalDep, session: SessionDep
+async def validate_pack(request: Request, principal: PrincipalDep, services: ServicesDep
                         ) -> RuleValidation:
     principal.require("admin", "qa_reviewer")
     body = await request.body()
@@ -51,12 +54,17 @@ async def validate_pack(request: Request, principal: PrincipalDep, session: Sess
         except RuleConfigError as exc:
             return RuleValidation(valid=False, detail=str(exc).replace(str(path), "pack.yaml"))
     failed = [o for o in run_examples(rules) if not o.passed]
-    append_audit(session, actor=principal.actor, action="rules.validated", entity="rule_pack",
-                 entity_id=",".join(rules.packs), before=None,
-                 after={"rules": len(rules.rules), "failed_examples": len(failed)})
-    session.commit()
+    after = {"rules": len(rules.rules), "failed_examples": len(failed)}
+    await run_in_threadpool(_audit_validation, services, principal.actor, rules.packs, after)
     detail = "; ".join(f"{o.rule_id}: {o.example}" for o in failed[:10]) or None
     return RuleValidation(valid=not failed, rules=len(rules.rules), detail=detail)
+
+
+def _audit_validation(services: Services, actor: str, packs: tuple[str, ...],
+                      after: dict[str, int]) -> None:
+    with session_scope(services.engine) as session:
+        append_audit(session, actor=actor, action="rules.validated", entity="rule_pack",
+                     entity_id=",".join(packs), before=None, after=dict(after))
 
 
 @router.get("/stats", response_model=list[RuleStat], summary="各规则的复核/申诉结果与精确率")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 
 from fastapi.testclient import TestClient
 
@@ -120,3 +121,18 @@ def test_audio_uploads_that_are_not_usable_audio_are_rejected(client: TestClient
                            files={"file": ("c.wav", b"RIFF", "audio/wav")},
                            data={"metadata": "{not json"})
     assert response.status_code == 422 and "metadata" in response.json()["detail"]
+
+
+def test_concurrent_submissions_for_a_new_agent_never_fail(client: TestClient,
+                                                           users: Users) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    agent = f"N{uuid.uuid4().hex[:6]}"
+    bodies = [conversation_body(agent_id=agent, team=f"team-{agent}") for _ in range(8)]
+    same = conversation_body(agent_id=agent)
+    with ThreadPoolExecutor(8) as pool:
+        codes = list(pool.map(
+            lambda b: client.post("/api/conversations", json=b, headers=auth(users.admin)).status_code,
+            [*bodies, same, same]))
+    assert sorted(codes[:8]) == [201] * 8
+    assert sorted(codes[8:]) == [200, 201]
