@@ -11,7 +11,7 @@ from inspection.scoring import ScoringPolicy, score
 from inspection.types import Conversation as CoreConversation
 from inspection.types import Evidence, InspectionResult
 from inspection.types import Finding as CoreFinding
-from models import Conversation, Finding, Utterance
+from models import Conversation, Finding
 from models.queries import append_audit, findings_of, replace_results
 
 
@@ -20,32 +20,32 @@ def store_result(session: Session, row: Conversation, conversation: CoreConversa
                  sentiments: Sequence[Any] | None) -> None:
     """Replace the conversation's utterances and findings with this inspection's."""
     utterances = [
-        Utterance(conversation_id=row.id, index=i, role=u.role, start=u.start, end=u.end,
-                  text=u.text, confidence=u.confidence,
-                  original_text=originals[i] if originals else None,
-                  sentiment_label=sentiments[i].label if sentiments else None,
-                  sentiment_score=sentiments[i].score if sentiments else None)
+        {"index": i, "role": u.role, "start": u.start, "end": u.end, "text": u.text,
+         "confidence": u.confidence, "original_text": originals[i] if originals else None,
+         "sentiment_label": sentiments[i].label if sentiments else None,
+         "sentiment_score": sentiments[i].score if sentiments else None}
         for i, u in enumerate(conversation.utterances)
     ]
-    findings = [_finding_row(row.id, f) for f in result.findings]
+    findings = [_finding_row(f) for f in result.findings]
     replace_results(session, conversation_id=row.id, utterances=utterances, findings=findings)
     _apply_verdict(row, result)
     row.roles_inferred = conversation.roles_inferred
 
 
-def _finding_row(conversation_id: str, finding: CoreFinding) -> Finding:
+def _finding_row(finding: CoreFinding) -> dict[str, Any]:
     evidence = finding.evidence
-    return Finding(
-        conversation_id=conversation_id, rule_id=finding.rule_id,
-        rule_version=finding.rule_version, rule_name=finding.rule_name,
-        category=finding.category, severity=finding.severity, deduction=finding.deduction,
-        veto=finding.veto, explanation=finding.explanation, coaching=finding.coaching,
-        utterance_index=evidence.utterance_index if evidence else None,
-        role=evidence.role if evidence else None,
-        start=evidence.start if evidence else None, end=evidence.end if evidence else None,
-        evidence_text=evidence.text if evidence else None,
-        confidence=finding.confidence,
-    )
+    return {
+        "rule_id": finding.rule_id, "rule_version": finding.rule_version,
+        "rule_name": finding.rule_name, "category": finding.category,
+        "severity": finding.severity, "deduction": finding.deduction, "veto": finding.veto,
+        "explanation": finding.explanation, "coaching": finding.coaching,
+        "utterance_index": evidence.utterance_index if evidence else None,
+        "role": evidence.role if evidence else None,
+        "start": evidence.start if evidence else None,
+        "end": evidence.end if evidence else None,
+        "evidence_text": evidence.text if evidence else None,
+        "confidence": finding.confidence,
+    }
 
 
 def _apply_verdict(row: Conversation, result: InspectionResult) -> None:
