@@ -12,7 +12,7 @@ import logging
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -24,8 +24,9 @@ from api.storage import store_result, verdict
 from inspection.errors import NotFoundError
 from inspection.loaders import conversation_from_dict
 from inspection.pipeline import inspect_conversation
-from inspection.redaction import redact_conversation
+from inspection.redaction import RedactedSpan, redact_conversation
 from inspection.types import Conversation as CoreConversation
+from inspection.types import InspectionResult, SentimentResult
 from models import Conversation, session_scope
 from models.queries import append_audit
 
@@ -33,56 +34,117 @@ logger = logging.getLogger(__name__)
 UNFINISHED = ("received", "transcribing", "analysing")
 
 
+@dataclass(frozen=True)
+class _Work:
+    """What a job needs from the stored row, read once."""
+
+    conversation_id: str
+    source: dict[str, Any]
+    audio_path: str | None
+    metadata: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class _Computed:
+    conversation: CoreConversation
+    spans: list[RedactedSpan]
+    sentiments: list[SentimentResult] | None
+    result: InspectionResult
+
+
 def run_inspection_job(services: Services, conversation_id: str) -> str:
     """Inspect one stored conversation; returns its final status. Raises on failure after
-    recording the error (the caller decides whether to retry)."""
-    with session_scope(services.engine) as session:
-        row = session.get(Conversation, conversation_id)
-        if row is None:
-            raise NotFoundError(f"会话 {conversation_id} 不存在")
-        if row.status in ("done", "failed"):
-            return row.status
-        row.attempts += 1
-        row.status = "transcribing" if row.audio_path and not row.source else "analysing"
-        session.add(row)
-        source, audio_path, metadata = dict(row.source), row.audio_path, dict(row.meta)
+    recording the error (the caller decides whether to retry).
+
+    Typed-in text takes milliseconds: claimed, inspected and stored in one transaction, so a
+    failure anywhere leaves nothing half-written. Audio is claimed (`transcribing`) and
+    committed first, so a long transcription shows its state and counts its attempt even if
+    the worker dies."""
     try:
-        _inspect_and_store(services, conversation_id, source, audio_path, metadata)
+        with session_scope(services.engine) as session:
+            row = session.get(Conversation, conversation_id, with_for_update=True)
+            if row is None:
+                raise NotFoundError(f"会话 {conversation_id} 不存在")
+            if row.status in ("done", "failed"):
+                return row.status
+            row.attempts += 1
+            work = _Work(row.id, dict(row.source), row.audio_path, dict(row.meta))
+            if not work.source:
+                row.status = "transcribing"
+                session.add(row)
+            else:
+                relax_durability(session)
+                _store(services, session, row, _compute(services, work), typed_in=True)
+                return "done"
+    except NotFoundError:
+        raise
+    except Exception as exc:  # rolled back: count the attempt and keep the error
+        _record_failure(services, conversation_id, exc, count_attempt=True)
+        raise
+    return _finish_audio_job(services, work)
+
+
+def _finish_audio_job(services: Services, work: _Work) -> str:
+    try:
+        computed = _compute(services, work)
+        with session_scope(services.engine) as session:
+            relax_durability(session)
+            row = session.get(Conversation, work.conversation_id, with_for_update=True)
+            assert row is not None
+            if row.status != "done":  # another worker may have finished it meanwhile
+                _store(services, session, row, computed, typed_in=False)
     except Exception as exc:
-        _record_failure(services, conversation_id, exc)
+        _record_failure(services, work.conversation_id, exc, count_attempt=False)
         raise
     return "done"
 
 
-def _inspect_and_store(services: Services, conversation_id: str, source: dict[str, Any],
-                       audio_path: str | None, metadata: dict[str, Any]) -> None:
-    if source:
-        conversation = conversation_from_dict(source, source=f"conversation {conversation_id}")
+def _compute(services: Services, work: _Work) -> _Computed:
+    spans: list[RedactedSpan] = []
+    if work.source:  # typed-in conversations were redacted on arrival
+        conversation = conversation_from_dict(work.source,
+                                              source=f"conversation {work.conversation_id}")
+        redacted = conversation
     else:
-        assert audio_path is not None
-        conversation = services.transcribe(Path(audio_path), conversation_id=conversation_id,
-                                           metadata=metadata)
-    # Typed-in conversations were redacted on arrival; transcripts are redacted here.
-    redacted, spans = (conversation, []) if source else redact_conversation(conversation)
+        assert work.audio_path is not None
+        conversation = services.transcribe(Path(work.audio_path),
+                                           conversation_id=work.conversation_id,
+                                           metadata=work.metadata)
+        redacted, spans = redact_conversation(conversation)
     sentiment = services.sentiment()
     sentiments = sentiment.predict([u.text for u in redacted.utterances]) if sentiment else None
     result = inspect_conversation(redacted, services.rules, sentiments=sentiments,
                                   policy=services.policy)
-    originals = _originals(conversation) if services.settings.store_original_text else None
+    return _Computed(redacted, list(spans), sentiments, result)
+
+
+def _store(services: Services, session: Session, row: Conversation, computed: _Computed, *,
+           typed_in: bool) -> None:
+    originals = None
+    if services.settings.store_original_text and not typed_in:
+        originals = [u.text for u in computed.conversation.utterances]
+    store_result(session, row, computed.conversation, computed.result, originals=originals,
+                 sentiments=computed.sentiments)
+    if not typed_in:
+        row.redactions = [asdict(span) for span in computed.spans]
+    row.status, row.error = "done", None
+    session.add(row)
+    append_audit(session, actor="system", action="conversation.scored", entity="conversation",
+                 entity_id=row.id, before=None, after=verdict(row))
+
+
+def _record_failure(services: Services, conversation_id: str, error: Exception, *,
+                    count_attempt: bool) -> None:
+    logger.warning("会话 %s 质检失败: %s", conversation_id, error)
     with session_scope(services.engine) as session:
-        relax_durability(session)
         row = session.get(Conversation, conversation_id, with_for_update=True)
-        assert row is not None
-        if row.status == "done":  # another worker finished it meanwhile
+        if row is None or row.status == "done":
             return
-        store_result(session, row, redacted, result, originals=originals, sentiments=sentiments)
-        if not source:  # transcribed just now; typed-in text was redacted on arrival
-            row.redactions = [asdict(span) for span in spans]
-        row.status, row.error = "done", None
+        row.attempts += count_attempt
+        row.error = f"{type(error).__name__}: {error}"
+        dead = row.attempts >= services.settings.job_max_attempts
+        row.status = "failed" if dead else "received"
         session.add(row)
-        append_audit(session, actor="system", action="conversation.scored",
-                     entity="conversation", entity_id=conversation_id, before=None,
-                     after=verdict(row))
 
 
 def relax_durability(session: Session) -> None:
@@ -93,22 +155,6 @@ def relax_durability(session: Session) -> None:
     """
     if session.get_bind().dialect.name == "postgresql":
         session.exec(text("SET LOCAL synchronous_commit TO OFF"))  # type: ignore[call-overload]
-
-
-def _originals(conversation: CoreConversation) -> list[str]:
-    return [u.text for u in conversation.utterances]
-
-
-def _record_failure(services: Services, conversation_id: str, error: Exception) -> None:
-    logger.warning("会话 %s 质检失败: %s", conversation_id, error)
-    with session_scope(services.engine) as session:
-        row = session.get(Conversation, conversation_id)
-        if row is None or row.status == "done":
-            return
-        row.error = f"{type(error).__name__}: {error}"
-        dead = row.attempts >= services.settings.job_max_attempts
-        row.status = "failed" if dead else "received"
-        session.add(row)
 
 
 class JobQueue(Protocol):

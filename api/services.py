@@ -50,10 +50,14 @@ class Services:
             if self._transcriber is None:
                 from inspection.transcription import TranscriberOptions, load_transcriber
 
-                options = TranscriberOptions()
-                if self.settings.whisper_model:
-                    options = TranscriberOptions(model=self.settings.whisper_model,
-                                                 device=self.settings.whisper_device)
+                settings = self.settings
+                options = TranscriberOptions.from_dict({
+                    "device": settings.whisper_device,
+                    "compute_type": settings.whisper_compute_type,
+                    "batch_size": settings.whisper_batch_size,
+                    "agent_channel": settings.agent_channel,
+                    **({"model": settings.whisper_model} if settings.whisper_model else {}),
+                })
                 self._transcriber = load_transcriber(options)
         conversation: Conversation = self._transcriber.transcribe(
             path, conversation_id=conversation_id, metadata=metadata)

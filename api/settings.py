@@ -27,7 +27,10 @@ class Settings(BaseSettings):
     sentiment_model: str | None = Field(default=None, description="HF model dir; default embedded")
     sentiment_enabled: bool = True
     whisper_model: str | None = Field(default=None, description="faster-whisper model dir or name")
-    whisper_device: Literal["cpu", "cuda", "auto"] = "cpu"
+    whisper_device: Literal["cpu", "cuda", "auto"] = "auto"
+    whisper_compute_type: str | None = Field(default=None, description="int8 on CPU, float16 on GPU")
+    whisper_batch_size: int = Field(default=4, ge=0, description="0 = sequential decoding")
+    agent_channel: Literal["left", "right"] = "left"
     job_workers: int = Field(default=2, ge=1, le=64)
     job_max_attempts: int = Field(default=3, ge=1, le=20)
     max_upload_bytes: int = Field(default=100 * 1024 * 1024, ge=1024)

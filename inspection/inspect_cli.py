@@ -11,7 +11,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from inspection.engine import load_rules
+from inspection.engine import RuleSet, load_rules
 from inspection.errors import ModelLoadError, RuleConfigError, ZhijianError
 from inspection.pipeline import AudioLoader, discover, inspect_conversation, is_audio, load_files
 from inspection.report import format_summary, format_table, to_json_line
@@ -48,6 +48,15 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INVALID_INPUT
     sentiment = None if args.no_sentiment else load_default_sentiment(args.sentiment_model)
     audio_loader = _lazy_transcriber() if any(is_audio(p) for p in files) else None
+    try:
+        return _inspect_files(args, rules, files, sentiment, audio_loader)
+    except ModelLoadError as exc:  # e.g. the whisper model directory is unusable
+        sys.stderr.write(f"错误: {exc}\n")
+        return EXIT_INVALID_INPUT
+
+
+def _inspect_files(args: argparse.Namespace, rules: RuleSet, files: list[Path],
+                   sentiment: SentimentAnalyzer | None, audio_loader: AudioLoader | None) -> int:
     failed, results = 0, []
     progress = tqdm(total=len(files), desc="质检", unit="文件", file=sys.stderr,
                     disable=len(files) < 2, leave=False)

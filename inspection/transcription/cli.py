@@ -1,0 +1,174 @@
+"""`zhijian transcribe FILE...`: call recordings → canonical conversation JSON (or readable text).
+
+JSON output is one conversation per line (JSON Lines), the format `zhijian inspect` reads. A bad
+file prints an error naming it on stderr, writes nothing, and the other files go on; the exit
+code is then 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from inspection.errors import ZhijianError
+from inspection.transcription.model import EMBEDDED_MODEL, TranscriberOptions
+from inspection.transcription.transcribe import Transcriber, load_transcriber
+from inspection.types import Conversation
+
+logger = logging.getLogger("inspection.transcription")
+
+EXIT_INVALID_INPUT = 2
+ROLE_NAMES = {"agent": "坐席", "customer": "客户"}
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "transcribe",
+        help="录音转写为会话 JSON（离线 faster-whisper）",
+        description="把通话录音转写为带角色的会话 JSON（每行一个，可直接交给 zhijian inspect）。"
+        "立体声：每个声道一个说话人；单声道：角色为推断，标记 roles_inferred。",
+    )
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="录音文件")
+    parser.add_argument(
+        "--format",
+        choices=("json", "text"),
+        default="json",
+        help="输出格式：json（默认，每行一个会话）或 text（便于阅读）",
+    )
+    parser.add_argument(
+        "-o",
+        "--output-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="把每个会话写入 DIR/<文件名>.json，而不是打印",
+    )
+    parser.add_argument("--no-words", action="store_true", help="JSON 中不输出逐字时间戳")
+    _add_model_arguments(parser.add_argument_group("模型设置"))
+    parser.set_defaults(func=run)
+
+
+def _add_model_arguments(group: argparse._ArgumentGroup) -> None:
+    group.add_argument(
+        "--model", default=EMBEDDED_MODEL, help=f"模型目录或名称，如 large-v3（默认：内置 {EMBEDDED_MODEL}）"
+    )
+    group.add_argument(
+        "--device",
+        choices=("auto", "cpu", "cuda"),
+        default="auto",
+        help="运行设备（默认 auto：有 GPU 用 GPU）",
+    )
+    group.add_argument("--compute-type", default=None, help="计算精度（默认：CPU int8，GPU float16）")
+    group.add_argument("--beam-size", type=int, default=5, help="束搜索宽度（默认 5）")
+    group.add_argument("--threads", type=int, default=0, help="CPU 线程数（默认 0：自动）")
+    group.add_argument(
+        "--batch-size",
+        type=int,
+        default=4,
+        help="批量推理管线的批大小（默认 4；0 表示逐段顺序解码）",
+    )
+    group.add_argument(
+        "--agent-channel",
+        choices=("left", "right"),
+        default="left",
+        help="立体声录音中坐席所在声道（默认左声道）",
+    )
+    group.add_argument(
+        "--max-duration",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="单个录音的最长时长，超过则报错（默认 7200 秒）",
+    )
+    group.add_argument(
+        "--terms",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="领域词表文件（每行一个词，默认内置金融词表）",
+    )
+
+
+def options_from_args(args: argparse.Namespace) -> TranscriberOptions:
+    return TranscriberOptions.from_dict(
+        {
+            "model": args.model,
+            "device": args.device,
+            "compute_type": args.compute_type,
+            "beam_size": args.beam_size,
+            "cpu_threads": args.threads,
+            "batch_size": args.batch_size,
+            "agent_channel": args.agent_channel,
+            "max_duration_s": args.max_duration,
+            "terms_file": args.terms,
+        }
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Transcribe every file; 0 when all succeeded, 2 when any could not be used."""
+    try:
+        transcriber = load_transcriber(options_from_args(args))
+    except (ZhijianError, ValueError) as error:
+        sys.stderr.write(f"错误: 无法加载语音识别模型: {error}\n")
+        return EXIT_INVALID_INPUT
+    failed = sum(not _transcribe_one(transcriber, path, args) for path in args.files)
+    if failed:
+        sys.stderr.write(f"{failed} 个文件转写失败（共 {len(args.files)} 个）\n")
+    return EXIT_INVALID_INPUT if failed else 0
+
+
+def _transcribe_one(transcriber: Transcriber, path: Path, args: argparse.Namespace) -> bool:
+    try:
+        conversation = transcriber.transcribe(path)
+    except ZhijianError as error:
+        sys.stderr.write(f"错误: {error}\n")
+        return False
+    text = format_text(conversation) if args.format == "text" else to_json(conversation, args)
+    if args.output_dir is None:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+    else:
+        suffix = ".txt" if args.format == "text" else ".json"
+        write_atomically(args.output_dir / f"{conversation.id}{suffix}", text + "\n")
+    return True
+
+
+def to_json(conversation: Conversation, args: argparse.Namespace) -> str:
+    data = conversation.model_dump(mode="json", exclude_none=True)
+    if args.no_words:
+        for utterance in data["utterances"]:
+            utterance.pop("words", None)
+    return json.dumps(data, ensure_ascii=False)
+
+
+def format_text(conversation: Conversation) -> str:
+    """One line per utterance: time span, role in Chinese, text, confidence."""
+    note = "（角色为推断，请复核）" if conversation.roles_inferred else ""
+    lines = [f"# {conversation.id}{note}"]
+    for u in conversation.utterances:
+        span = f"{_clock(u.start)}–{_clock(u.end)}"
+        lines.append(f"[{span}] {ROLE_NAMES[u.role]}：{u.text}（置信度 {u.confidence:.2f}）")
+    return "\n".join(lines)
+
+
+def _clock(seconds: float) -> str:
+    minutes, rest = divmod(seconds, 60)
+    return f"{int(minutes):02d}:{rest:05.2f}"
+
+
+def write_atomically(target: Path, text: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
