@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     whisper_compute_type: str | None = Field(default=None, description="int8 on CPU, float16 on GPU")
     whisper_batch_size: int = Field(default=4, ge=0, description="0 = sequential decoding")
     agent_channel: Literal["left", "right"] = "left"
-    job_workers: int = Field(default=2, ge=1, le=64)
+    job_workers: int = Field(default=4, ge=1, le=64)
     job_max_attempts: int = Field(default=3, ge=1, le=20)
     max_upload_bytes: int = Field(default=100 * 1024 * 1024, ge=1024)
     review_confidence: float = Field(default=0.6, ge=0, le=1)
