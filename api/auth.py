@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+import threading
+import time
+from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
@@ -89,3 +91,28 @@ class Principal:
         if self.role == "supervisor":
             return agent_team_id == self.team_id
         return True
+
+
+@dataclass
+class PrincipalCache:
+    """Recently authenticated tokens, so a request needs no database query to know its caller.
+
+    A user's role or scope change reaches cached tokens within `ttl_seconds`."""
+
+    ttl_seconds: float = 60.0
+    max_entries: int = 10_000
+    _entries: dict[str, tuple[float, Principal]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def get(self, token_hash: str) -> Principal | None:
+        with self._lock:
+            entry = self._entries.get(token_hash)
+        if entry is None or entry[0] < time.monotonic():
+            return None
+        return entry[1]
+
+    def put(self, token_hash: str, principal: Principal) -> None:
+        with self._lock:
+            if len(self._entries) >= self.max_entries:
+                self._entries.clear()
+            self._entries[token_hash] = (time.monotonic() + self.ttl_seconds, principal)

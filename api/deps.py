@@ -44,16 +44,22 @@ SessionDep = Annotated[Session, Depends(get_session)]
 
 def get_principal(
     request: Request,
-    session: SessionDep,
+    services: ServicesDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
     token = credentials.credentials if credentials else request.cookies.get(SESSION_COOKIE)
     if not token:
         raise UnauthenticatedError("缺少身份令牌：请使用 Authorization: Bearer <token>")
-    user = get_user_by_token_hash(session, token_hash=hash_token(token))
-    if user is None:
-        raise UnauthenticatedError("身份令牌无效")
-    return Principal.of(user)
+    token_hash = hash_token(token)
+    principal = services.principals.get(token_hash)
+    if principal is None:
+        with session_scope(services.engine) as session:
+            user = get_user_by_token_hash(session, token_hash=token_hash)
+            if user is None:
+                raise UnauthenticatedError("身份令牌无效")
+            principal = Principal.of(user)
+        services.principals.put(token_hash, principal)
+    return principal
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

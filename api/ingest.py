@@ -50,7 +50,9 @@ def existing_or_conflict(session: Session, conversation_id: str, body_hash: str
     return row
 
 
-def store_transcript(session: Session, *, data: dict[str, Any]) -> tuple[Conversation, bool]:
+def store_transcript(session: Session, *, data: dict[str, Any],
+                     known_agents: set[tuple[str, str | None]] | None = None
+                     ) -> tuple[Conversation, bool]:
     """Validate and store a canonical conversation (redacted). Returns (row, created)."""
     conversation = conversation_from_dict(data, source=REQUEST_SOURCE)
     body_hash = content_hash(conversation.model_dump(mode="json"))
@@ -58,7 +60,8 @@ def store_transcript(session: Session, *, data: dict[str, Any]) -> tuple[Convers
     if row is not None:
         return row, False
     redacted, spans = redact_conversation(conversation)
-    row = _new_row(session, conversation.id, body_hash, redacted.model_dump(mode="json"))
+    row = _new_row(session, conversation.id, body_hash, redacted.model_dump(mode="json"),
+                   known_agents or set())
     row.source = redacted.model_dump(mode="json")
     row.redactions = [asdict(span) for span in spans]
     return row, True
@@ -83,18 +86,20 @@ def store_audio(session: Session, *, upload: Path, filename: str, fields: dict[s
     target = audio_dir / f"{digest}{Path(filename).suffix.lower()}"
     shutil.copyfile(upload, target)
     fields = {**fields, "id": conversation_id, "channel": "voice", "utterances": []}
-    row = _new_row(session, conversation_id, body_hash, fields)
+    row = _new_row(session, conversation_id, body_hash, fields, set())
     row.audio_path = str(target.resolve())
     return row, True
 
 
-def _new_row(session: Session, conversation_id: str, body_hash: str, data: dict[str, Any]
-             ) -> Conversation:
+def _new_row(session: Session, conversation_id: str, body_hash: str, data: dict[str, Any],
+             known_agents: set[tuple[str, str | None]]) -> Conversation:
+    """`known_agents`: (agent, team) pairs already committed, which need no lookup."""
     metadata = dict(data.get("metadata") or {})
     agent_id = data.get("agent_id") or metadata.get("agent_id")
     team_id = metadata.get("team")
-    if agent_id:
-        ensure_agent(session, agent_id=str(agent_id), team_id=str(team_id) if team_id else None)
+    key = (str(agent_id), str(team_id) if team_id else None)
+    if agent_id and key not in known_agents:
+        ensure_agent(session, agent_id=key[0], team_id=key[1])
     row = Conversation(
         id=conversation_id, body_hash=body_hash, channel=data.get("channel", "chat"),
         direction=data.get("direction", "inbound"), industry=data.get("industry"),

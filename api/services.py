@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from api.auth import PrincipalCache
 from api.settings import Settings
 from inspection.engine import RuleSet, load_rules
 from inspection.scoring import ScoringPolicy
@@ -24,6 +25,8 @@ class Services:
     settings: Settings
     engine: Engine
     rules: RuleSet
+    principals: PrincipalCache = field(default_factory=PrincipalCache)
+    known_agents: set[tuple[str, str | None]] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _sentiment: Any = None
     _sentiment_loaded: bool = False

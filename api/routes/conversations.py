@@ -72,7 +72,7 @@ async def submit_conversation(request: Request, response: Response, principal: P
         store = await _receive_audio(request, services.settings.audio_dir, limit)
     else:
         data = parse_json_body(await _read_limited(request, limit))
-        store = partial(store_transcript, data=data)
+        store = partial(store_transcript, data=data, known_agents=services.known_agents)
     # Database work runs in the thread pool, never on the event loop.
     accepted = await run_in_threadpool(_store_once, services, store)
     if accepted.created:
@@ -89,7 +89,11 @@ def _store_once(services: Services, store: Callable[..., tuple[Conversation, boo
         try:
             with session_scope(services.engine) as session:
                 row, created = store(session)
-                return ConversationAccepted(id=row.id, status=row.status, created=created)
+                accepted = ConversationAccepted(id=row.id, status=row.status, created=created)
+                agent = (row.agent_id, row.team_id)
+            if agent[0]:  # committed: later submissions for this agent skip the lookup
+                services.known_agents.add((agent[0], agent[1]))
+            return accepted
         except IntegrityError:
             if attempt == 2:
                 raise
