@@ -24,6 +24,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         built = services or build_services(settings or get_settings())
+        built.sentiment()  # load the model now, not inside the first request's job
         jobs = make_job_queue(built)
         app.state.services, app.state.jobs = built, jobs
         resumed = resume_unfinished(built, jobs)

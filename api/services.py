@@ -42,7 +42,8 @@ class Services:
             if not self._sentiment_loaded and self.settings.sentiment_enabled:
                 from inspection.inspect_cli import load_default_sentiment
 
-                self._sentiment = load_default_sentiment(self.settings.sentiment_model)
+                self._sentiment = load_default_sentiment(self.settings.sentiment_model,
+                                                         self.settings.sentiment_threads)
             self._sentiment_loaded = True
             sentiment: SentimentAnalyzer | None = self._sentiment
             return sentiment

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     rules_dir: Path | None = Field(default=None, description="rule packs; default bundled rules/")
     sentiment_model: str | None = Field(default=None, description="HF model dir; default embedded")
     sentiment_enabled: bool = True
+    sentiment_threads: int = Field(default=1, ge=1, le=64,
+                                   description="torch threads per process; jobs run in parallel")
     whisper_model: str | None = Field(default=None, description="faster-whisper model dir or name")
     whisper_device: Literal["cpu", "cuda", "auto"] = "auto"
     whisper_compute_type: str | None = Field(default=None, description="int8 on CPU, float16 on GPU")

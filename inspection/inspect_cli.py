@@ -90,7 +90,8 @@ def _emit(conversation: Conversation, result: InspectionResult, output_format: s
 
 
 @cache
-def load_default_sentiment(model_dir: str | None = None) -> SentimentAnalyzer | None:
+def load_default_sentiment(model_dir: str | None = None, threads: int | None = None
+                           ) -> SentimentAnalyzer | None:
     """The embedded sentiment model; the lexicon fallback when it cannot be loaded."""
     try:
         from inspection.sentiment import LexiconSentiment, load_sentiment_model
@@ -98,7 +99,7 @@ def load_default_sentiment(model_dir: str | None = None) -> SentimentAnalyzer | 
         logger.warning("情绪分析模块不可用，情绪类规则将不会触发")
         return None
     try:
-        return load_sentiment_model(model_dir)
+        return load_sentiment_model(model_dir, threads=threads)
     except ModelLoadError as exc:
         if model_dir:
             raise
