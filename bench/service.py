@@ -109,13 +109,11 @@ def end_to_end_rate(base: str, token: str, bodies: list[dict[str, Any]]) -> floa
             ThreadPoolExecutor(8) as pool:
         list(pool.map(lambda b: client.post("/api/conversations", json=b).raise_for_status(),
                       bodies))
-        ids = {b["id"] for b in bodies}
-        while True:
-            done = {c["id"] for c in client.get("/api/conversations", params={
-                "status": "done", "limit": 500}).json()}
-            if ids <= done:
-                break
+        while any(client.get("/api/conversations", params={"status": s, "limit": 1}).json()
+                  for s in ("received", "analysing", "transcribing")):
             time.sleep(0.2)
+        failed = client.get("/api/conversations", params={"status": "failed", "limit": 1})
+        assert not failed.json(), "some conversations failed"
     return len(bodies) / (time.perf_counter() - start)
 
 
