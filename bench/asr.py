@@ -30,8 +30,8 @@ import numpy as np
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from inspection.text import to_simplified
 from inspection.transcription import TranscriberOptions, load_transcriber
+from inspection.transcription.evaluation import character_error_rate
 
 logger = logging.getLogger("bench.asr")
 
@@ -51,19 +51,6 @@ def references(speech_dir: Path) -> dict[str, str]:
     rows = re.findall(r"^\|\s*(\S+\.wav)\s*\|[^|]*\|\s*([^|]+?)\s*\|", (speech_dir / "README.md")
                       .read_text(encoding="utf-8"), flags=re.MULTILINE)
     return dict(rows)
-
-
-def cer(reference: str, hypothesis: str) -> float:
-    ref = _NOT_TEXT.sub("", to_simplified(reference))
-    hyp = _NOT_TEXT.sub("", to_simplified(hypothesis))
-    previous = list(range(len(hyp) + 1))
-    for i, ref_char in enumerate(ref, 1):
-        current = [i]
-        for j, hyp_char in enumerate(hyp, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1,
-                               previous[j - 1] + (ref_char != hyp_char)))
-        previous = current
-    return previous[-1] / max(1, len(ref))
 
 
 def _clip(path: Path) -> np.ndarray:
@@ -117,7 +104,7 @@ def run_mode(mode: str, threads: int, files: list[tuple[Path, dict[str, str]]]) 
             by_role = {"any": "".join(by_role.values())}
         result["files"].append({
             "file": path.name, "seconds": duration, "elapsed": elapsed, "rtf": elapsed / duration,
-            "cer": {role: cer(reference[role], by_role[role]) for role in reference},
+            "cer": {role: character_error_rate(reference[role], by_role[role]) for role in reference},
             "reference_chars": sum(len(_NOT_TEXT.sub("", text)) for text in reference.values()),
             "text": by_role,
         })

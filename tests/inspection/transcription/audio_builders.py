@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import wave
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,19 +105,3 @@ def compose_call(speech_dir: Path, path: Path, *, mono: bool = False,
         channels = [resample(channel, rate) for channel in channels]
     write_wav(path, channels, rate)
     return ComposedCall(path, placements, duration)
-
-
-_NOT_TEXT = re.compile(r"[\W_]+")
-
-
-def character_error_rate(reference: str, hypothesis: str) -> float:
-    """Levenshtein distance over characters / reference length, punctuation and spaces removed."""
-    ref, hyp = _NOT_TEXT.sub("", reference), _NOT_TEXT.sub("", hypothesis)
-    previous = list(range(len(hyp) + 1))
-    for i, ref_char in enumerate(ref, 1):
-        current = [i]
-        for j, hyp_char in enumerate(hyp, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1,
-                               previous[j - 1] + (ref_char != hyp_char)))
-        previous = current
-    return previous[-1] / max(1, len(ref))

@@ -142,3 +142,11 @@ def test_over_max_duration_without_a_declared_length(speech_dir: Path, tmp_path:
     path.write_bytes(bytes(data))
     with pytest.raises(AudioError, match="音频过长"):
         decode_audio(path, max_duration_s=2)
+
+
+def test_character_error_rate_ignores_punctuation_and_script() -> None:
+    from inspection.transcription.evaluation import character_error_rate
+
+    assert character_error_rate("每一天都要快乐哦", "每一天，都要快樂哦！") == 0.0
+    assert character_error_rate("每一天都要快乐哦", "每一天都要快乐") == 1 / 8
+    assert character_error_rate("", "") == 0.0

@@ -11,6 +11,7 @@ import pytest
 from inspection.cli import main
 from inspection.errors import AudioError
 from inspection.transcription import Transcriber
+from inspection.transcription.evaluation import character_error_rate as cer
 from inspection.types import Conversation
 from tests.inspection.transcription.audio_builders import (
     HAPPY,
@@ -20,9 +21,6 @@ from tests.inspection.transcription.audio_builders import (
     read_clip,
     resample,
     write_wav,
-)
-from tests.inspection.transcription.audio_builders import (
-    character_error_rate as cer,
 )
 
 pytestmark = pytest.mark.slow
