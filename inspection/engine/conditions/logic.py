@@ -14,8 +14,12 @@ if TYPE_CHECKING:
 
 
 class AllCondition(Strict):
+    """Every part holds. With `same_utterance`, every part must hold in one and the same
+    utterance ("negative AND says 太过分" in that turn, not anywhere in the call)."""
+
     type: Literal["all"]
     conditions: list[Condition] = Field(min_length=1)
+    same_utterance: bool = False
 
 
 class AnyCondition(Strict):
@@ -31,12 +35,15 @@ class NotCondition(Strict):
 def check_all(condition: AllCondition, context: CheckContext) -> Iterator[Hit]:
     from inspection.engine.registry import evaluate
 
-    collected: list[Hit] = []
-    for part in condition.conditions:
-        hits = list(evaluate(part, context))
-        if not hits:
-            return
-        collected.extend(hits)
+    parts = [list(evaluate(part, context)) for part in condition.conditions]
+    if not all(parts):
+        return
+    if condition.same_utterance:
+        shared = set.intersection(*({h.utterance_index for h in hits} for hits in parts))
+        yield from (h for h in parts[0] if h.utterance_index is not None
+                    and h.utterance_index in shared)
+        return
+    collected = [hit for hits in parts for hit in hits]
     located = [h for h in collected if h.utterance_index is not None]
     yield from located or collected[:1]
 

@@ -109,3 +109,13 @@ def test_applies_when(tmp_path: Path, applies: str, options: dict[str, Any], fir
                       ) -> None:
     rule = load_rule(tmp_path, APPLIES.format(applies=applies))
     assert bool(run(rule, [(C, "我想买理财"), (A, "这个保本")], **options)) is fires
+
+
+def test_all_in_the_same_utterance(tmp_path: Path) -> None:
+    condition = ("type: all\nsame_utterance: true\nconditions:\n"
+                 "  - {type: sentiment, role: customer, max_score: 0.25}\n"
+                 "  - {type: keyword, role: customer, keywords: [太过分]}")
+    apart = [(C, "什么时候发货"), (C, "太过分了")]
+    assert located(condition, apart, tmp_path, scores=[0.1, 0.6]) == []
+    together = [(C, "什么时候发货"), (C, "太过分了")]
+    assert located(condition, together, tmp_path, scores=[0.1, 0.1]) == [1]
