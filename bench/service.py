@@ -85,6 +85,13 @@ def database_url(backend: str, folder: Path) -> str:
     return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
 
 
+def drop_database(url: str) -> None:
+    """Remove the benchmark's own PostgreSQL database (SQLite files go with the temp dir)."""
+    if url.startswith("postgresql"):
+        with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[-1]}" WITH (FORCE)')
+
+
 def start_server(settings: Settings, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "ZHIJIAN_DATA_DIR": str(settings.data_dir),
            "ZHIJIAN_DATABASE_URL": str(settings.database_url),
@@ -158,6 +165,8 @@ def run_backend(backend: str, bodies: list[dict[str, Any]], sentiment: bool,
         finally:
             server.terminate()
             server.wait()
+            services.engine.dispose()
+            drop_database(str(settings.database_url))
     return {"backend": backend, "conversations_per_s": round(rate, 1),
             "get_p50_ms": round(p50, 1), "get_p99_ms": round(p99, 1)}
 
