@@ -8,14 +8,14 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
-from api.storage import to_core
+from api.storage import current_result
 from coaching import CoachingInputs, PeriodReport, Ticket, build_report, load_template, parse_period
 from coaching.metrics import Inspected
 from coaching.template_model import list_templates
 from coaching.tickets import TicketImport, parse_ticket_rows
 from inspection.errors import InvalidInputError, NotFoundError
 from inspection.loaders import conversation_from_dict
-from inspection.scoring import ScoringPolicy, score
+from inspection.scoring import ScoringPolicy
 from inspection.types import Conversation as CoreConversation
 from inspection.types import InspectionResult
 from models import Conversation
@@ -43,9 +43,7 @@ def _core_conversation(session: Session, row: Conversation) -> CoreConversation:
 
 
 def _current_result(session: Session, row: Conversation, policy: ScoringPolicy) -> InspectionResult:
-    findings = [to_core(f) for f in findings_of(session, conversation_id=row.id) if f.counts]
-    return score(findings, policy, conversation_id=row.id, agent_id=row.agent_id,
-                 roles_inferred=row.roles_inferred)
+    return current_result(row, findings_of(session, conversation_id=row.id), policy)
 
 
 def stored_tickets(session: Session) -> tuple[Ticket, ...]:

@@ -40,7 +40,7 @@ class Services:
         """The sentiment model, loaded on first use (None when disabled)."""
         with self._lock:
             if not self._sentiment_loaded and self.settings.sentiment_enabled:
-                from inspection.inspect_cli import load_default_sentiment
+                from inspection.sentiment import load_default_sentiment
 
                 self._sentiment = load_default_sentiment(self.settings.sentiment_model,
                                                          self.settings.sentiment_threads)

@@ -77,14 +77,19 @@ def to_core(finding: Finding) -> CoreFinding:
         evidence=evidence, coaching=finding.coaching)
 
 
+def current_result(row: Conversation, stored: Sequence[Finding], policy: ScoringPolicy
+                   ) -> InspectionResult:
+    """The verdict from the stored findings that still count (reviews and appeals applied)."""
+    return score([to_core(f) for f in stored if f.counts], policy, conversation_id=row.id,
+                 agent_id=row.agent_id, roles_inferred=row.roles_inferred)
+
+
 def rescore(session: Session, row: Conversation, policy: ScoringPolicy, *, actor: str,
             reason: str) -> None:
     """Score again from the findings that still count; audit the change."""
     before = verdict(row)
     stored = findings_of(session, conversation_id=row.id)
-    result = score([to_core(f) for f in stored if f.counts], policy, conversation_id=row.id,
-                   agent_id=row.agent_id, roles_inferred=row.roles_inferred)
-    _apply_verdict(row, result)
+    _apply_verdict(row, current_result(row, stored, policy))
     pending = [f for f in stored if f.counts and f.review_state == "pending"
                and (f.veto or f.confidence < policy.review_confidence or row.roles_inferred)]
     if not pending:

@@ -182,7 +182,7 @@ def main() -> None:
     bodies = conversations(args.conversations)
     sentiment = None
     if not args.no_sentiment:
-        from inspection.inspect_cli import load_default_sentiment
+        from inspection.sentiment import load_default_sentiment
 
         sentiment = load_default_sentiment()
     base_rate = baseline_rate(bodies, sentiment)

@@ -46,7 +46,11 @@ def run(args: argparse.Namespace) -> int:
     except (RuleConfigError, ZhijianError) as exc:
         sys.stderr.write(f"错误: {exc}\n")
         return EXIT_INVALID_INPUT
-    sentiment = None if args.no_sentiment else load_default_sentiment(args.sentiment_model)
+    sentiment = None
+    if not args.no_sentiment:
+        from inspection.sentiment import load_default_sentiment
+
+        sentiment = load_default_sentiment(args.sentiment_model)
     audio_loader = _lazy_transcriber() if any(is_audio(p) for p in files) else None
     try:
         return _inspect_files(args, rules, files, sentiment, audio_loader)
@@ -87,24 +91,6 @@ def _emit(conversation: Conversation, result: InspectionResult, output_format: s
     else:
         sys.stdout.write(format_table(conversation, result) + "\n\n")
     sys.stdout.flush()
-
-
-@cache
-def load_default_sentiment(model_dir: str | None = None, threads: int | None = None
-                           ) -> SentimentAnalyzer | None:
-    """The embedded sentiment model; the lexicon fallback when it cannot be loaded."""
-    try:
-        from inspection.sentiment import LexiconSentiment, load_sentiment_model
-    except ImportError:
-        logger.warning("情绪分析模块不可用，情绪类规则将不会触发")
-        return None
-    try:
-        return load_sentiment_model(model_dir, threads=threads)
-    except ModelLoadError as exc:
-        if model_dir:
-            raise
-        logger.warning("情绪模型无法加载（%s），改用词典法", exc)
-        return LexiconSentiment()
 
 
 def _lazy_transcriber() -> AudioLoader:

@@ -85,19 +85,21 @@ def _store_once(services: Services, store: Callable[..., tuple[Conversation, boo
                 ) -> ConversationAccepted:
     """Store in one transaction. When the same id arrives twice at once, the loser's commit
     fails; storing again then finds the winner's row and answers as for a repeat (200/409)."""
-    for attempt in (1, 2):
-        try:
-            with session_scope(services.engine) as session:
-                row, created = store(session)
-                accepted = ConversationAccepted(id=row.id, status=row.status, created=created)
-                agent = (row.agent_id, row.team_id)
-            if agent[0]:  # committed: later submissions for this agent skip the lookup
-                services.known_agents.add((agent[0], agent[1]))
-            return accepted
-        except IntegrityError:
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+    try:
+        return _store(services, store)
+    except IntegrityError:
+        return _store(services, store)
+
+
+def _store(services: Services, store: Callable[..., tuple[Conversation, bool]]
+           ) -> ConversationAccepted:
+    with session_scope(services.engine) as session:
+        row, created = store(session)
+        accepted = ConversationAccepted(id=row.id, status=row.status, created=created)
+        agent_id, team_id = row.agent_id, row.team_id
+    if agent_id:  # committed: later submissions for this agent skip the lookup
+        services.known_agents.add((agent_id, team_id))
+    return accepted
 
 
 def _check_declared_size(request: Request, limit: int) -> None:

@@ -29,7 +29,7 @@ def run_check(args: argparse.Namespace) -> int:
     except RuleConfigError as exc:
         sys.stderr.write(f"错误: {exc}\n")
         return 2
-    from inspection.inspect_cli import load_default_sentiment
+    from inspection.sentiment import load_default_sentiment
 
     outcomes: dict[str, list[ExampleOutcome]] = defaultdict(list)
     for outcome in run_examples(rules, load_default_sentiment()):

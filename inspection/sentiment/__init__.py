@@ -7,6 +7,7 @@ package does not import torch or transformers: the loader does, when called.
 """
 
 from inspection.sentiment.conversation import ConversationSentiment, conversation_sentiment
+from inspection.sentiment.default import load_default_sentiment
 from inspection.sentiment.lexicon import LexiconSentiment
 from inspection.sentiment.model import DEFAULT_MODEL_DIR, load_sentiment_model
 
@@ -15,5 +16,6 @@ __all__ = [
     "ConversationSentiment",
     "LexiconSentiment",
     "conversation_sentiment",
+    "load_default_sentiment",
     "load_sentiment_model",
 ]

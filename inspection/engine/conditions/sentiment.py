@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import Field
 
 from inspection.engine.context import CheckContext, Hit, RoleScope, Strict
+from inspection.text import PreparedUtterance
 
 
 class SentimentCondition(Strict):
@@ -39,6 +40,5 @@ def check(condition: SentimentCondition, context: CheckContext) -> Iterator[Hit]
                       0, len(utterance.text), utterance.text)
 
 
-def _score(utterance: object) -> float:
-    sentiment = getattr(utterance, "sentiment", None)
-    return 1.0 if sentiment is None else float(sentiment.score)
+def _score(utterance: PreparedUtterance) -> float:
+    return 1.0 if utterance.sentiment is None else utterance.sentiment.score

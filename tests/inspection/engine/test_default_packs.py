@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from inspection import cli, inspect_cli
+from inspection import cli, sentiment
 from inspection.engine import Rule, load_rules
 from inspection.engine.examples import run_example
 from inspection.engine.schema import Example, ExampleConversation
@@ -63,7 +63,7 @@ def test_sentiment_examples_carry_their_scores(rule: Rule) -> None:
 def test_rules_check_exits_zero(monkeypatch: pytest.MonkeyPatch,
                                 capsys: pytest.CaptureFixture[str]) -> None:
     # The sentiment examples carry their scores, so the model is not needed (nor loaded).
-    monkeypatch.setattr(inspect_cli, "load_default_sentiment", lambda model_dir=None: None)
+    monkeypatch.setattr(sentiment, "load_default_sentiment", lambda model_dir=None: None)
     assert cli.main(["rules", "check"]) == 0
     out = capsys.readouterr().out
     assert "0 个示例失败" in out
