@@ -23,12 +23,12 @@ from api.services import Services
 from api.storage import store_result, verdict
 from inspection.errors import NotFoundError
 from inspection.loaders import conversation_from_dict
-from inspection.pipeline import inspect_conversation
+from inspection.pipeline import inspect_conversation, predict_sentiment
 from inspection.redaction import RedactedSpan, redact_conversation
 from inspection.types import Conversation as CoreConversation
 from inspection.types import InspectionResult, SentimentResult
 from models import Conversation, session_scope
-from models.queries import append_audit
+from models.queries import append_audit, lock_conversation
 
 logger = logging.getLogger(__name__)
 UNFINISHED = ("received", "transcribing", "analysing")
@@ -48,7 +48,7 @@ class _Work:
 class _Computed:
     conversation: CoreConversation
     spans: list[RedactedSpan]
-    sentiments: list[SentimentResult] | None
+    sentiments: list[SentimentResult | None] | None
     result: InspectionResult
 
 
@@ -62,9 +62,10 @@ def run_inspection_job(services: Services, conversation_id: str) -> str:
     the worker dies."""
     try:
         with session_scope(services.engine) as session:
-            row = session.get(Conversation, conversation_id, with_for_update=True)
-            if row is None:
+            claimed = lock_conversation(session, conversation_id=conversation_id)
+            if claimed is None:
                 raise NotFoundError(f"会话 {conversation_id} 不存在")
+            row, has_results = claimed
             if row.status in ("done", "failed"):
                 return row.status
             row.attempts += 1
@@ -74,7 +75,8 @@ def run_inspection_job(services: Services, conversation_id: str) -> str:
                 session.add(row)
             else:
                 relax_durability(session)
-                _store(services, session, row, _compute(services, work), typed_in=True)
+                _store(services, session, row, _compute(services, work), typed_in=True,
+                       has_results=has_results)
                 return "done"
     except NotFoundError:
         raise
@@ -89,10 +91,11 @@ def _finish_audio_job(services: Services, work: _Work) -> str:
         computed = _compute(services, work)
         with session_scope(services.engine) as session:
             relax_durability(session)
-            row = session.get(Conversation, work.conversation_id, with_for_update=True)
-            assert row is not None
+            claimed = lock_conversation(session, conversation_id=work.conversation_id)
+            assert claimed is not None
+            row, has_results = claimed
             if row.status != "done":  # another worker may have finished it meanwhile
-                _store(services, session, row, computed, typed_in=False)
+                _store(services, session, row, computed, typed_in=False, has_results=has_results)
     except Exception as exc:
         _record_failure(services, work.conversation_id, exc, count_attempt=False)
         raise
@@ -112,22 +115,23 @@ def _compute(services: Services, work: _Work) -> _Computed:
                                            metadata=work.metadata)
         redacted, spans = redact_conversation(conversation)
     sentiment = services.sentiment()
-    sentiments = sentiment.predict([u.text for u in redacted.utterances]) if sentiment else None
+    sentiments = (predict_sentiment(redacted, sentiment, services.sentiment_roles)
+                  if sentiment else None)
     result = inspect_conversation(redacted, services.rules, sentiments=sentiments,
                                   policy=services.policy)
     return _Computed(redacted, list(spans), sentiments, result)
 
 
 def _store(services: Services, session: Session, row: Conversation, computed: _Computed, *,
-           typed_in: bool) -> None:
+           typed_in: bool, has_results: bool) -> None:
     originals = None
     if services.settings.store_original_text and not typed_in:
         originals = [u.text for u in computed.conversation.utterances]
-    store_result(session, row, computed.conversation, computed.result, originals=originals,
-                 sentiments=computed.sentiments)
     if not typed_in:
         row.redactions = [asdict(span) for span in computed.spans]
     row.status, row.error = "done", None
+    store_result(session, row, computed.conversation, computed.result, originals=originals,
+                 sentiments=computed.sentiments, has_results=has_results)
     session.add(row)
     append_audit(session, actor="system", action="conversation.scored", entity="conversation",
                  entity_id=row.id, before=None, after=verdict(row))
@@ -154,7 +158,8 @@ def relax_durability(session: Session) -> None:
     still unfinished and `resume_unfinished` runs the job again. Submissions stay durable.
     """
     if session.get_bind().dialect.name == "postgresql":
-        session.exec(text("SET LOCAL synchronous_commit TO OFF"))  # type: ignore[call-overload]
+        with session.no_autoflush:  # pending row changes go in the job's one UPDATE
+            session.exec(text("SET LOCAL synchronous_commit TO OFF"))  # type: ignore[call-overload]
 
 
 class JobQueue(Protocol):

@@ -24,8 +24,10 @@ class UtterancePublic(BaseModel):
     end: float
     text: str
     confidence: float
-    sentiment_label: str | None
-    sentiment_score: float | None
+    sentiment_label: str | None = Field(
+        description="negative / neutral / positive; null for a turn not analysed (sentiment off, "
+                    "or a role no rule reads: with the default packs only customer turns are)")
+    sentiment_score: float | None = Field(description="P(positive) + ½·P(neutral); null as above")
 
 
 class FindingPublic(BaseModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,9 @@ from sqlalchemy import Engine
 from api.auth import PrincipalCache
 from api.settings import Settings
 from inspection.engine import RuleSet, load_rules
+from inspection.pipeline import sentiment_roles
 from inspection.scoring import ScoringPolicy
-from inspection.types import Conversation, SentimentAnalyzer
+from inspection.types import Conversation, Role, SentimentAnalyzer
 from models import make_engine, migrate
 
 logger = logging.getLogger(__name__)
@@ -36,14 +38,21 @@ class Services:
     def policy(self) -> ScoringPolicy:
         return ScoringPolicy(self.rules.category_caps, self.settings.review_confidence)
 
+    @cached_property
+    def sentiment_roles(self) -> frozenset[Role]:
+        """The roles whose turns the rules (and coaching) need sentiment for."""
+        return sentiment_roles(self.rules)
+
     def sentiment(self) -> SentimentAnalyzer | None:
-        """The sentiment model, loaded on first use (None when disabled)."""
+        """The sentiment model, loaded on first use (None when disabled). Concurrent jobs
+        share its calls (`SharedBatches`)."""
         with self._lock:
             if not self._sentiment_loaded and self.settings.sentiment_enabled:
+                from api.sentiment_batches import SharedBatches
                 from inspection.sentiment import load_default_sentiment
 
-                self._sentiment = load_default_sentiment(self.settings.sentiment_model,
-                                                         self.settings.sentiment_threads)
+                self._sentiment = SharedBatches(load_default_sentiment(
+                    self.settings.sentiment_model, self.settings.sentiment_threads))
             self._sentiment_loaded = True
             sentiment: SentimentAnalyzer | None = self._sentiment
             return sentiment

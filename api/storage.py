@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from inspection.scoring import ScoringPolicy, score
 from inspection.types import Conversation as CoreConversation
-from inspection.types import Evidence, InspectionResult
+from inspection.types import Evidence, InspectionResult, SentimentResult
 from inspection.types import Finding as CoreFinding
 from models import Conversation, Finding
 from models.queries import append_audit, findings_of, replace_results
@@ -17,19 +17,24 @@ from models.queries import append_audit, findings_of, replace_results
 
 def store_result(session: Session, row: Conversation, conversation: CoreConversation,
                  result: InspectionResult, *, originals: Sequence[str] | None,
-                 sentiments: Sequence[Any] | None) -> None:
-    """Replace the conversation's utterances and findings with this inspection's."""
+                 sentiments: Sequence[SentimentResult | None] | None,
+                 has_results: bool) -> None:
+    """Replace the conversation's utterances and findings with this inspection's (`has_results`
+    False: there are none to remove). A turn without a sentiment result (not analysed) is
+    stored without one."""
+    results = sentiments or [None] * len(conversation.utterances)
     utterances = [
         {"index": i, "role": u.role, "start": u.start, "end": u.end, "text": u.text,
          "confidence": u.confidence, "original_text": originals[i] if originals else None,
-         "sentiment_label": sentiments[i].label if sentiments else None,
-         "sentiment_score": sentiments[i].score if sentiments else None}
-        for i, u in enumerate(conversation.utterances)
+         "sentiment_label": sentiment.label if sentiment else None,
+         "sentiment_score": sentiment.score if sentiment else None}
+        for i, (u, sentiment) in enumerate(zip(conversation.utterances, results, strict=True))
     ]
     findings = [_finding_row(f) for f in result.findings]
-    replace_results(session, conversation_id=row.id, utterances=utterances, findings=findings)
     _apply_verdict(row, result)
     row.roles_inferred = conversation.roles_inferred
+    replace_results(session, conversation_id=row.id, utterances=utterances, findings=findings,
+                    has_results=has_results)
 
 
 def _finding_row(finding: CoreFinding) -> dict[str, Any]:

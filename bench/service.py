@@ -6,6 +6,7 @@ database) as the baseline; and p50/p99 latency of `GET /api/conversations/{id}` 
 concurrent load from a second process.
 
     python bench/service.py [--conversations 300] [--no-sentiment] [--backends sqlite postgresql]
+                            [--no-baseline]
 """
 
 from __future__ import annotations
@@ -93,20 +94,27 @@ def drop_database(url: str) -> None:
 
 
 def start_server(settings: Settings, port: int) -> subprocess.Popen[bytes]:
+    """Start `zhijian serve` and return once every worker process has finished its startup
+    (model loaded): the first worker answering /healthz does not mean the others are ready,
+    and a worker still loading would be timed as part of the throughput."""
     env = {**os.environ, "ZHIJIAN_DATA_DIR": str(settings.data_dir),
            "ZHIJIAN_DATABASE_URL": str(settings.database_url),
            "ZHIJIAN_SENTIMENT_ENABLED": str(settings.sentiment_enabled).lower(),
            "ZHIJIAN_JOB_WORKERS": str(settings.job_workers)}
-    server = subprocess.Popen([sys.executable, "-m", "inspection.cli", "serve", "--port",
-                               str(port), "--workers", str(WORKERS)], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    for _ in range(300):
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+    log = settings.data_dir / "server.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen([sys.executable, "-m", "inspection.cli", "serve", "--port",
+                                   str(port), "--workers", str(WORKERS)], env=env,
+                                  stdout=output, stderr=subprocess.STDOUT)
+    for _ in range(600):
+        if log.read_text(errors="replace").count("Application startup complete") >= WORKERS:
+            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).raise_for_status()
             return server
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise RuntimeError("server did not start")
+        if server.poll() is not None:
+            break
+        time.sleep(0.1)
+    server.terminate()
+    raise RuntimeError(f"server did not start: {log.read_text(errors='replace')[-2000:]}")
 
 
 def end_to_end_rate(base: str, token: str, bodies: list[dict[str, Any]]) -> float:
@@ -176,20 +184,24 @@ def main() -> None:
     parser.add_argument("--conversations", type=int, default=300)
     parser.add_argument("--no-sentiment", action="store_true")
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
+    parser.add_argument("--no-baseline", action="store_true",
+                        help="skip the in-process pipeline baseline (quicker A/B runs)")
     parser.add_argument("--job-workers", type=int, default=Settings().job_workers,
                         help="in-process job threads per server process")
     args = parser.parse_args()
     bodies = conversations(args.conversations)
-    sentiment = None
-    if not args.no_sentiment:
-        from inspection.sentiment import load_default_sentiment
+    if not args.no_baseline:
+        sentiment = None
+        if not args.no_sentiment:
+            from inspection.sentiment import load_default_sentiment
 
-        sentiment = load_default_sentiment()
-    base_rate = baseline_rate(bodies, sentiment)
-    print(f"baseline (bare pipeline, in process): {base_rate:.1f} conversations/s")
+            sentiment = load_default_sentiment()
+        base_rate = baseline_rate(bodies, sentiment)
+        print(f"baseline (bare pipeline, in process): {base_rate:.1f} conversations/s")
     for backend in args.backends:
-        result = run_backend(backend, bodies, sentiment is not None, args.job_workers)
-        result["ratio_to_baseline"] = round(result["conversations_per_s"] / base_rate, 3)
+        result = run_backend(backend, bodies, not args.no_sentiment, args.job_workers)
+        if not args.no_baseline:
+            result["ratio_to_baseline"] = round(result["conversations_per_s"] / base_rate, 3)
         print(json.dumps(result, ensure_ascii=False))
 
 

@@ -1,6 +1,10 @@
 """One conversation in, one verdict out — and the same over files and folders.
 
     load → (transcribe) → preprocess once → sentiment once → rules → score
+
+Sentiment runs only on the turns something reads (`sentiment_roles`): the roles the rules'
+sentiment conditions look at, and always the customer's turns (coaching summarises those).
+With the default packs that is the customer alone, so agent turns cost no model time.
 """
 
 from __future__ import annotations
@@ -9,13 +13,23 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast, get_args
+
+from pydantic import BaseModel
 
 from inspection.engine import RuleSet, load_rules, run_rules
+from inspection.engine.conditions.sentiment import SentimentCondition
 from inspection.errors import InvalidInputError
 from inspection.loaders import CONVERSATION_EXTENSIONS, load_conversations
 from inspection.scoring import ScoringPolicy, score_findings
 from inspection.text import prepare_conversation
-from inspection.types import Conversation, InspectionResult, SentimentAnalyzer, SentimentResult
+from inspection.types import (
+    Conversation,
+    InspectionResult,
+    Role,
+    SentimentAnalyzer,
+    SentimentResult,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -27,16 +41,56 @@ def inspect_conversation(
     rules: RuleSet,
     *,
     sentiment: SentimentAnalyzer | None = None,
-    sentiments: Sequence[SentimentResult] | None = None,
+    sentiments: Sequence[SentimentResult | None] | None = None,
     policy: ScoringPolicy | None = None,
 ) -> InspectionResult:
     """Inspect one conversation against the loaded rules. Sentiment comes either from an
-    analyzer or, when the caller already ran it, as one result per utterance."""
+    analyzer (run on the `sentiment_roles` turns) or, when the caller already ran it, as one
+    result per utterance (None for a turn not analysed)."""
     if sentiments is None and sentiment is not None:
-        sentiments = sentiment.predict([u.text for u in conversation.utterances])
-    prepared = prepare_conversation(conversation, sentiments)
+        sentiments = predict_sentiment(conversation, sentiment, sentiment_roles(rules))
+    # A None entry is a turn not analysed; sentiment conditions skip such turns.
+    prepared = prepare_conversation(conversation, cast(Sequence[SentimentResult] | None, sentiments))
     findings = run_rules(rules, prepared)
     return score_findings(conversation, findings, policy or ScoringPolicy(rules.category_caps))
+
+
+ALL_ROLES: frozenset[Role] = frozenset(get_args(Role))
+
+
+def sentiment_roles(rules: RuleSet) -> frozenset[Role]:
+    """The roles whose turns need sentiment: those any sentiment condition reads (its own
+    `role`, else its rule's; `any` means all), plus the customer's, which coaching reads."""
+    roles: set[Role] = {"customer"}
+    for rule in rules.rules:
+        for condition in _sentiment_conditions([rule.condition, rule.applies_condition]):
+            scope = condition.role or rule.header.role
+            roles |= ALL_ROLES if scope == "any" else {scope}
+    return frozenset(roles)
+
+
+def _sentiment_conditions(node: object) -> Iterator[SentimentCondition]:
+    """Every sentiment condition in a condition tree, however deeply nested."""
+    if isinstance(node, SentimentCondition):
+        yield node
+    elif isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            yield from _sentiment_conditions(getattr(node, name))
+    elif isinstance(node, list | tuple) and node and isinstance(node[0], BaseModel):
+        for item in node:  # lists of conditions (not the keyword lists' strings)
+            yield from _sentiment_conditions(item)
+
+
+def predict_sentiment(conversation: Conversation, analyzer: SentimentAnalyzer,
+                      roles: frozenset[Role] = ALL_ROLES) -> list[SentimentResult | None]:
+    """One result per utterance, from one analyzer call over the turns of `roles`; None for
+    the other turns."""
+    wanted = [i for i, u in enumerate(conversation.utterances) if u.role in roles]
+    results: list[SentimentResult | None] = [None] * len(conversation.utterances)
+    predicted = analyzer.predict([conversation.utterances[i].text for i in wanted])
+    for index, result in zip(wanted, predicted, strict=True):
+        results[index] = result
+    return results
 
 
 def audio_extensions() -> frozenset[str]:

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.people import utc_now
+from models.people import empty_dict, empty_list, utc_now
 
 ConversationStatus = Literal["received", "transcribing", "analysing", "done", "failed"]
 ReviewState = Literal["pending", "confirmed", "overturned"]
@@ -27,17 +27,17 @@ class Conversation(SQLModel, table=True):
     agent_id: str | None = Field(default=None, foreign_key="agent.id", index=True)
     team_id: str | None = Field(default=None, foreign_key="team.id", index=True)
     started_at: datetime | None = Field(default=None, index=True)
-    meta: dict[str, Any] = Field(default_factory=dict, sa_column=Column("metadata", JSON))
+    meta: dict[str, Any] = Field(default_factory=empty_dict, sa_column=Column("metadata", JSON))
     audio_path: str | None = None
     roles_inferred: bool = False
     score: float | None = Field(default=None, index=True)
     deductions: float | None = None
     veto: bool = Field(default=False, index=True)
     needs_review: bool = Field(default=False, index=True)
-    review_reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON))
-    category_scores: dict[str, float] = Field(default_factory=dict, sa_column=Column(JSON))
-    redactions: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
-    source: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    review_reasons: list[str] = Field(default_factory=empty_list, sa_column=Column(JSON))
+    category_scores: dict[str, float] = Field(default_factory=empty_dict, sa_column=Column(JSON))
+    redactions: list[dict[str, Any]] = Field(default_factory=empty_list, sa_column=Column(JSON))
+    source: dict[str, Any] = Field(default_factory=empty_dict, sa_column=Column(JSON))
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)
 

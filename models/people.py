@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from sqlmodel import Field, SQLModel
 
@@ -13,6 +13,17 @@ USER_ROLES: tuple[str, ...] = ("admin", "qa_reviewer", "supervisor", "agent")
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+# Default factories for the JSON columns. Python functions, not the `dict`/`list` builtins:
+# pydantic inspects a default factory's signature on every row constructed, and a builtin's
+# signature costs ~0.15 ms to work out (a function's, ~0.01 ms).
+def empty_dict() -> dict[str, Any]:
+    return {}
+
+
+def empty_list() -> list[Any]:
+    return []
 
 
 class Team(SQLModel, table=True):

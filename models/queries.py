@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, insert, text
+from sqlalchemy import case, exists, func, insert, text
 from sqlmodel import Session, col, delete, select
 
 from models.audit import GENESIS_HASH, AuditEntry, entry_digest
@@ -124,26 +124,33 @@ def findings_of(session: Session, *, conversation_id: str) -> list[Finding]:
     return list(session.exec(query.order_by(col(Finding.id))))
 
 
+def lock_conversation(session: Session, *, conversation_id: str
+                      ) -> tuple[Conversation, bool] | None:
+    """The conversation, locked until the transaction ends (FOR UPDATE on PostgreSQL), and
+    whether it already has stored results: one round trip. None when there is no such id."""
+    has_results = exists().where(col(Utterance.conversation_id) == col(Conversation.id))
+    query = (select(Conversation, has_results).where(Conversation.id == conversation_id)
+             .with_for_update(of=Conversation))
+    found = session.exec(query).first()
+    return None if found is None else (found[0], bool(found[1]))
+
+
 def replace_results(session: Session, *, conversation_id: str,
-                    utterances: Sequence[dict[str, Any]], findings: Sequence[dict[str, Any]]
-                    ) -> None:
+                    utterances: Sequence[dict[str, Any]], findings: Sequence[dict[str, Any]],
+                    has_results: bool) -> None:
     """Swap a conversation's utterances and findings (column → value rows) for new ones, in
-    two multi-row INSERTs: idempotent re-runs, and far cheaper than one ORM object per row."""
-    if _has_results(session, conversation_id):
+    one INSERT per table: idempotent re-runs, and far cheaper than one ORM object per row.
+    `has_results` False (the caller just checked, under lock) skips the old rows' removal."""
+    if has_results:
         _delete_results(session, conversation_id)
     now = utc_now()
     if utterances:
-        session.execute(insert(Utterance), [{**u, "conversation_id": conversation_id}
-                                            for u in utterances])
+        session.execute(insert(Utterance.__table__), [  # type: ignore[attr-defined]
+            {**u, "conversation_id": conversation_id} for u in utterances])
     if findings:
-        session.execute(insert(Finding), [{**f, "conversation_id": conversation_id,
-                                           "review_state": "pending", "appeal_state": "none",
-                                           "created_at": now} for f in findings])
-
-
-def _has_results(session: Session, conversation_id: str) -> bool:
-    query = select(Utterance.id).where(Utterance.conversation_id == conversation_id).limit(1)
-    return session.exec(query).first() is not None
+        session.execute(insert(Finding.__table__), [  # type: ignore[attr-defined]
+            {**f, "conversation_id": conversation_id, "review_state": "pending",
+             "appeal_state": "none", "created_at": now} for f in findings])
 
 
 def _delete_results(session: Session, conversation_id: str) -> None:
@@ -196,10 +203,10 @@ def append_audit(session: Session, *, actor: str, action: str, entity: str, enti
     """Add an entry chained to the last one (serialised across writers on PostgreSQL)."""
     if session.get_bind().dialect.name == "postgresql":
         session.exec(text("SELECT pg_advisory_xact_lock(7427)"))  # type: ignore[call-overload]
-    last = session.exec(select(AuditEntry).order_by(col(AuditEntry.id).desc()).limit(1)).first()
+    last = session.exec(select(AuditEntry.hash).order_by(col(AuditEntry.id).desc()).limit(1)
+                        ).first()
     entry = AuditEntry(actor=actor, action=action, entity=entity, entity_id=entity_id,
-                       before=before, after=after,
-                       prev_hash=last.hash if last else GENESIS_HASH, hash="")
+                       before=before, after=after, prev_hash=last or GENESIS_HASH, hash="")
     entry.hash = entry_digest(entry)
     session.add(entry)
     session.flush()

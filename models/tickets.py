@@ -8,13 +8,13 @@ from typing import Any
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.people import utc_now
+from models.people import empty_dict, utc_now
 
 
 class Ticket(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=200)
     agent_id: str = Field(index=True, max_length=100)
-    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    data: dict[str, Any] = Field(default_factory=empty_dict, sa_column=Column(JSON))
     imported_at: datetime = Field(default_factory=utc_now)
 
 
@@ -25,7 +25,7 @@ class Scorecard(SQLModel, table=True):
     agent_id: str = Field(index=True, max_length=100)
     period: str = Field(max_length=20)
     template: str = Field(max_length=100)
-    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    data: dict[str, Any] = Field(default_factory=empty_dict, sa_column=Column(JSON))
     created_at: datetime = Field(default_factory=utc_now)
 
 
@@ -35,6 +35,6 @@ class CoachingPlan(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     agent_id: str = Field(index=True, max_length=100)
     period: str = Field(max_length=20)
-    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    data: dict[str, Any] = Field(default_factory=empty_dict, sa_column=Column(JSON))
     status: str = Field(default="open", max_length=20)
     created_at: datetime = Field(default_factory=utc_now)

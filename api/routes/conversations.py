@@ -193,7 +193,8 @@ def list_all(
     until: Annotated[datetime | None, Query(description="started_at < until")] = None,
     rule_id: str | None = None, veto: bool | None = None, needs_review: bool | None = None,
     min_score: float | None = None, max_score: float | None = None, status: str | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50, offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
 ) -> list[ConversationSummary]:
     scope = principal.visibility()
     filters = ConversationFilter(

@@ -1,8 +1,8 @@
 """Conversation-level customer sentiment features, for the rules and for coaching.
 
-Only customer turns count: the agent's tone is judged by rules, not by this summary. Scores are
-P(positive) from the per-utterance results; "start" and "end" average the first and last
-`window` customer turns.
+Only customer turns count: the agent's tone is judged by rules, not by this summary, so the
+agent's turns may come without a result (None: not analysed). Scores are P(positive) from the
+per-utterance results; "start" and "end" average the first and last `window` customer turns.
 """
 
 from __future__ import annotations
@@ -44,17 +44,18 @@ def _mean(values: Sequence[float]) -> float | None:
 
 def conversation_sentiment(
     roles: Sequence[str],
-    results: Sequence[SentimentResult],
+    results: Sequence[SentimentResult | None],
     *,
     window: int = DEFAULT_WINDOW,
 ) -> ConversationSentiment:
-    """Summarise per-utterance `results` (aligned with `roles`) over the customer's turns."""
+    """Summarise per-utterance `results` (aligned with `roles`) over the customer's turns;
+    a turn whose result is None was not analysed and is left out."""
     if len(roles) != len(results):
         raise ValueError(f"{len(roles)} roles but {len(results)} sentiment results")
     turns = [
         (index, result)
         for index, (role, result) in enumerate(zip(roles, results, strict=True))
-        if role == CUSTOMER
+        if role == CUSTOMER and result is not None
     ]
     scores = [result.score for _, result in turns]
     negatives = [index for index, result in turns if result.label == "negative"]

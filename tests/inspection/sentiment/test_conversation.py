@@ -49,3 +49,12 @@ def test_single_negative_turn_is_not_de_escalated() -> None:
 def test_lengths_must_match() -> None:
     with pytest.raises(ValueError, match="roles"):
         conversation_sentiment(["customer"], [NEG, POS])
+
+
+def test_turns_not_analysed_are_left_out() -> None:
+    """Agent turns may come without a result (the service analyses only what is read)."""
+    roles = ["agent", "customer", "agent", "customer", "agent", "customer"]
+    analysed = conversation_sentiment(roles, [NEU, NEG, NEU, NEU, POS, POS])
+    assert conversation_sentiment(roles, [None, NEG, None, NEU, None, POS]) == analysed
+    summary = conversation_sentiment(["customer", "customer"], [None, NEG])
+    assert summary.customer_turns == 1 and summary.negative_at_end

@@ -1,12 +1,14 @@
+import dataclasses
 import os
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import pytest
 
 from inspection.errors import ModelLoadError
 from inspection.sentiment import DEFAULT_MODEL_DIR, load_sentiment_model
-from inspection.sentiment.model import TransformersSentiment, map_label_names
+from inspection.sentiment.model import TransformersSentiment, fast_forward, map_label_names
 
 
 def test_importing_the_package_does_not_import_torch() -> None:
@@ -98,3 +100,53 @@ def test_loads_offline_in_a_fresh_process() -> None:
 def test_default_model_directory_is_shipped() -> None:
     names = {path.name for path in DEFAULT_MODEL_DIR.iterdir()}
     assert {"config.json", "model.safetensors", "tokenizer.json", "README.md", "metrics.json"} <= names
+
+
+def test_fast_forward_is_only_for_bert() -> None:
+    other = SimpleNamespace(config=SimpleNamespace(model_type="roberta", hidden_act="gelu"))
+    assert fast_forward(other, tokenizer=None, max_length=128) is None
+
+
+@pytest.fixture(scope="module")
+def tiny_bert():
+    """A small random BERT classifier with the embedded model's tokenizer."""
+    from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
+
+    tokenizer = AutoTokenizer.from_pretrained(DEFAULT_MODEL_DIR, local_files_only=True)
+    config = BertConfig(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=2,
+                        num_attention_heads=4, intermediate_size=64, max_position_embeddings=128,
+                        type_vocab_size=1, num_labels=3)
+    return BertForSequenceClassification(config).eval(), tokenizer
+
+
+@pytest.mark.slow
+def test_fast_forward_scores_exactly_as_the_model(tiny_bert) -> None:
+    import torch
+
+    model, tokenizer = tiny_bert
+    forward = fast_forward(model, tokenizer, max_length=128)
+    assert forward is not None
+    texts = ["你们这什么破服务，我要投诉", "好", "谢谢你，问题解决了", "行吧" * 80]
+    encoded = tokenizer(texts, padding=True, truncation=True, max_length=128, return_tensors="pt")
+    with torch.inference_mode():
+        assert torch.allclose(forward(encoded["input_ids"], encoded["attention_mask"]),
+                              model(**encoded).logits, atol=1e-5)
+
+
+@pytest.mark.slow
+def test_fast_forward_is_refused_when_it_differs(tiny_bert, monkeypatch) -> None:
+    model, tokenizer = tiny_bert
+    own = model.forward
+    monkeypatch.setattr(model, "forward", lambda **kwargs: SimpleNamespace(
+        logits=own(**kwargs).logits + 0.01))
+    assert fast_forward(model, tokenizer, max_length=128) is None
+
+
+@pytest.mark.slow
+def test_embedded_model_uses_the_fast_forward_with_the_same_results(model) -> None:
+    assert model.forward is not None
+    plain = dataclasses.replace(model, forward=None)
+    texts = ["你们这什么破服务，我要投诉", "好的，谢谢你", "", "我想查账单", "算了" * 90]
+    for fast, slow in zip(model.predict(texts), plain.predict(texts), strict=True):
+        assert fast.label == slow.label
+        assert fast.score == pytest.approx(slow.score, abs=1e-6)
