@@ -37,6 +37,8 @@ REVIEW_TEST_PERCENT = 10
 #: Percent of call-centre utterances held out for testing (there is no call-centre dev split).
 CALLCENTRE_TEST_PERCENT = 40
 
+CALLCENTRE_SOURCE = "callcentre"
+
 BINARY_LABELS: dict[str, SentimentLabel] = {"0": "negative", "1": "positive"}
 
 
@@ -109,7 +111,7 @@ def load_callcentre(path: Path = CALLCENTRE_CSV) -> list[Example]:
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     examples = [
-        Example(text=row["text"].strip(), label=row["label"], source="callcentre", role=row["role"])  # type: ignore[arg-type]
+        Example(text=row["text"].strip(), label=row["label"], source=CALLCENTRE_SOURCE, role=row["role"])  # type: ignore[arg-type]
         for row in rows
     ]
     return deduplicate(examples)

@@ -20,8 +20,16 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from inspection.sentiment.batching import collate, make_batches
 from inspection.sentiment.card import write_model_card
-from inspection.sentiment.data import DEFAULT_DATA_DIR, Dataset, Example, load_dataset, split_digest
+from inspection.sentiment.data import (
+    CALLCENTRE_SOURCE,
+    DEFAULT_DATA_DIR,
+    Dataset,
+    Example,
+    load_dataset,
+    split_digest,
+)
 from inspection.sentiment.evaluation import evaluate, review_accuracy
 from inspection.sentiment.model import DEFAULT_MODEL_DIR, TransformersSentiment, load_sentiment_model
 from inspection.sentiment.pretrain import pretrain_mlm
@@ -41,7 +49,7 @@ class TrainConfig:
     """Every knob of a training run; recorded in metrics.json."""
 
     seed: int = 20261123
-    epochs: int = 2
+    epochs: int = 3
     batch_size: int = 32
     learning_rate: float = 7e-4
     warmup_fraction: float = 0.06
@@ -52,7 +60,7 @@ class TrainConfig:
     intermediate_size: int = 512
     max_length: int = 128
     vocab_size: int = 4000
-    callcentre_repeat: int = 20
+    callcentre_repeat: int = 30
     mlm_epochs: int = 0
     threads: int = 1
     max_minutes: float = 120.0
@@ -81,27 +89,12 @@ def build_model(config: TrainConfig, vocab_size: int, pad_id: int) -> Any:
     return BertForSequenceClassification(bert_config)
 
 
-def make_batches(lengths: Sequence[int], batch_size: int, rng: random.Random) -> list[list[int]]:
-    """Shuffle, sort by length within pools of 50 batches (little padding), shuffle batches."""
-    order = list(range(len(lengths)))
-    rng.shuffle(order)
-    pool = batch_size * 50
-    batches: list[list[int]] = []
-    for start in range(0, len(order), pool):
-        chunk = sorted(order[start : start + pool], key=lambda index: lengths[index])
-        batches.extend(chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size))
-    rng.shuffle(batches)
-    return batches
+@dataclass(frozen=True)
+class _Targets:
+    """Per training row: the label index, and whether the row is binary (a review)."""
 
-
-def collate(rows: Sequence[list[int]], pad_id: int) -> tuple[Any, Any]:
-    import torch
-
-    width = max(len(row) for row in rows)
-    ids = torch.full((len(rows), width), pad_id, dtype=torch.long)
-    for position, row in enumerate(rows):
-        ids[position, : len(row)] = torch.tensor(row, dtype=torch.long)
-    return ids, (ids != pad_id).long()
+    labels: list[int]
+    binary: list[bool]
 
 
 @dataclass
@@ -136,16 +129,30 @@ def _start_run(config: TrainConfig, model: Any, pad_id: int, steps: int) -> _Run
     return _Run(model, optimizer, schedule, pad_id, time.monotonic(), config.max_minutes)
 
 
+def classification_loss(logits: Any, labels: Any, binary: Any) -> Any:
+    """Cross-entropy where binary rows (reviews: negative or positive, never neutral) are scored
+    over negative/positive only, so the review corpora do not teach the model that a neutral
+    request is unlikely; the neutral class is learnt from the call-centre rows alone."""
+    import torch
+
+    neutral = torch.zeros_like(logits, dtype=torch.bool)
+    neutral[:, LABELS.index("neutral")] = True
+    masked = logits.masked_fill(neutral & binary[:, None], float("-inf"))
+    return torch.nn.functional.cross_entropy(masked, labels)
+
+
 def _train_epoch(
-    run: _Run, epoch: int, batches: list[list[int]], rows: list[list[int]], targets: list[int]
+    run: _Run, epoch: int, batches: list[list[int]], rows: list[list[int]], data: _Targets
 ) -> None:
     import torch
 
     run.model.train()
     for step, batch in enumerate(batches):
         ids, mask = collate([rows[i] for i in batch], run.pad_id)
-        labels = torch.tensor([targets[i] for i in batch])
-        loss = run.model(input_ids=ids, attention_mask=mask, labels=labels).loss
+        labels = torch.tensor([data.labels[i] for i in batch])
+        binary = torch.tensor([data.binary[i] for i in batch])
+        logits = run.model(input_ids=ids, attention_mask=mask).logits
+        loss = classification_loss(logits, labels, binary)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(run.model.parameters(), 1.0)
         run.optimizer.step()
@@ -172,7 +179,10 @@ def train(
     examples = training_examples(dataset, config.callcentre_repeat)
     encoded = tokenizer([e.text for e in examples], truncation=True, max_length=config.max_length)
     rows: list[list[int]] = encoded["input_ids"]
-    targets = [LABELS.index(e.label) for e in examples]
+    targets = _Targets(
+        labels=[LABELS.index(e.label) for e in examples],
+        binary=[e.source != CALLCENTRE_SOURCE for e in examples],
+    )
     rng = random.Random(config.seed)
     steps = config.epochs * -(-len(rows) // config.batch_size)
     run = _start_run(config, model, tokenizer.pad_token_id, steps)
