@@ -73,6 +73,13 @@ def _add_model_arguments(group: argparse._ArgumentGroup) -> None:
         help="批量推理管线的批大小（默认 4；0 表示逐段顺序解码）",
     )
     group.add_argument(
+        "--min-window",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="编码窗口下限（秒，0–30；默认 CPU 22，GPU 30 即 whisper 原生窗口；越小越快、越不准）",
+    )
+    group.add_argument(
         "--agent-channel",
         choices=("left", "right"),
         default="left",
@@ -103,6 +110,7 @@ def options_from_args(args: argparse.Namespace) -> TranscriberOptions:
             "beam_size": args.beam_size,
             "cpu_threads": args.threads,
             "batch_size": args.batch_size,
+            "min_window_s": args.min_window,
             "agent_channel": args.agent_channel,
             "max_duration_s": args.max_duration,
             "terms_file": args.terms,

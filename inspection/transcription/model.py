@@ -48,8 +48,10 @@ class TranscriberOptions:
     `model` is `whisper-base-embedded`, a directory holding a faster-whisper (CTranslate2) model,
     or a faster-whisper model name such as `large-v3` (used only if it is already in the local
     Hugging Face cache unless `allow_download`). `compute_type=None` means int8 on CPU and
-    float16 on GPU. `batch_size >= 1` uses faster-whisper's batched pipeline (one decode per
-    speech region, no tail re-decoding); 0 the classic sequential decoder. `temperature` is
+    float16 on GPU. `batch_size >= 1` decodes that many speech regions together, one decode per
+    region; 0 uses the classic sequential decoder. `min_window_s` is the shortest encoder window:
+    each region is encoded in a window fitted to it but no shorter than this (None: 22 s on CPU;
+    30 s, i.e. faster-whisper's own batched pipeline, on GPU; see `decoders`). `temperature` is
     whisper's fallback schedule: only greedy/beam (0.0) by default, because each fallback costs a
     full decode on a CPU and our guards drop the loops fallbacks would fix; a GPU can afford
     `(0.0, 0.2, 0.4, 0.6, 0.8, 1.0)`. Segments are split where words are `pause_split_s` apart.
@@ -62,6 +64,7 @@ class TranscriberOptions:
     temperature: tuple[float, ...] = (0.0,)
     cpu_threads: int = 0
     batch_size: int = 4
+    min_window_s: float | None = None
     language: str = "zh"
     agent_channel: AgentChannel = "left"
     max_duration_s: float = DEFAULT_MAX_DURATION_S
@@ -80,6 +83,8 @@ class TranscriberOptions:
             raise ValueError("beam_size must be >= 1, batch_size and cpu_threads >= 0")
         if self.max_duration_s <= 0:
             raise ValueError("max_duration_s must be positive")
+        if self.min_window_s is not None and not 0 <= self.min_window_s <= 30:
+            raise ValueError("min_window_s must be between 0 and 30 seconds")
 
     @classmethod
     def from_dict(cls, values: Mapping[str, Any]) -> TranscriberOptions:

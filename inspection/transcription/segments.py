@@ -30,31 +30,56 @@ def from_whisper(segment: Any, offset: float = 0.0) -> RecognisedSegment:
 
     `offset` is added to every time (the start of the clip the segment was decoded from).
     """
-    words = tuple(
-        Word(
-            text=to_simplified(word.word.strip()),
-            start=round(offset + max(0.0, word.start), 3),
-            end=round(offset + max(word.start, word.end, 0.0), 3),
-            probability=round(min(1.0, max(0.0, float(word.probability))), 4),
-        )
-        for word in segment.words or ()
-        if word.word.strip()
+    words = [(word.word, word.start, word.end, word.probability) for word in segment.words or ()]
+    return build_segment(
+        segment.text,
+        words,
+        span=(segment.start, segment.end),
+        avg_logprob=float(segment.avg_logprob),
+        no_speech_prob=float(segment.no_speech_prob),
+        offset=offset,
     )
-    if words:
-        confidence = float(np.mean([word.probability for word in words]))
-        start, end = words[0].start, words[-1].end
+
+
+def build_segment(
+    text: str,
+    words: Iterable[tuple[str, float, float, float]],
+    *,
+    span: tuple[float, float],
+    avg_logprob: float,
+    no_speech_prob: float,
+    offset: float = 0.0,
+) -> RecognisedSegment:
+    """A segment from whisper's text and (word, start, end, probability) timings, simplified.
+
+    Times are relative to the decoded clip; `offset` (the clip's start) makes them the
+    recording's. `span` is whisper's own segment start/end, used only when there are no words.
+    """
+    kept = tuple(
+        Word(
+            text=to_simplified(word.strip()),
+            start=round(offset + max(0.0, start), 3),
+            end=round(offset + max(start, end, 0.0), 3),
+            probability=round(min(1.0, max(0.0, float(probability))), 4),
+        )
+        for word, start, end, probability in words
+        if word.strip()
+    )
+    if kept:
+        confidence = float(np.mean([word.probability for word in kept]))
+        start, end = kept[0].start, kept[-1].end
     else:
-        confidence = float(np.exp(min(0.0, segment.avg_logprob)))
-        start = offset + max(0.0, segment.start)
-        end = offset + max(0.0, segment.start, segment.end)
+        confidence = float(np.exp(min(0.0, avg_logprob)))
+        start = offset + max(0.0, span[0])
+        end = offset + max(0.0, span[0], span[1])
     return RecognisedSegment(
         start=round(start, 3),
         end=round(end, 3),
-        text=to_simplified(segment.text.strip()),
-        words=words,
+        text=to_simplified(text.strip()),
+        words=kept,
         confidence=round(confidence, 4),
-        avg_logprob=float(segment.avg_logprob),
-        no_speech_prob=float(segment.no_speech_prob),
+        avg_logprob=avg_logprob,
+        no_speech_prob=no_speech_prob,
     )
 
 

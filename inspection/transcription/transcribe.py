@@ -16,7 +16,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from inspection.errors import AudioError, InvalidInputError
-from inspection.transcription.audio import SAMPLE_RATE, DecodedAudio, decode_audio
+from inspection.transcription.audio import DecodedAudio, decode_audio
+from inspection.transcription.decoders import (
+    FULL_WINDOW_S,
+    Decoder,
+    FittedDecoder,
+    PipelineDecoder,
+    SequentialDecoder,
+)
 from inspection.transcription.guards import drop_hallucinations
 from inspection.transcription.model import TranscriberOptions, load_whisper_model
 from inspection.transcription.roles import (
@@ -25,17 +32,17 @@ from inspection.transcription.roles import (
     infer_roles,
     merge_channels,
 )
-from inspection.transcription.segments import RecognisedSegment, from_whisper, split_at_pauses
+from inspection.transcription.segments import RecognisedSegment, split_at_pauses
 from inspection.transcription.vad import VadSettings, speech_regions
 from inspection.types import Conversation
 
 if TYPE_CHECKING:
-    from faster_whisper import BatchedInferencePipeline, WhisperModel
+    from faster_whisper import WhisperModel
 
 logger = logging.getLogger("inspection.transcription")
 
 MAX_PROMPT_CHARS = 150
-MAX_NEW_TOKENS = 200
+CPU_MIN_WINDOW_S = 22.0
 _SAME_CHANNEL_TOLERANCE = 1e-3
 _SILENT_CHANNEL_PEAK = 1e-3
 
@@ -82,11 +89,7 @@ class Transcriber:
         self.heuristic = heuristic or RoleHeuristic()
         self.vad = vad or VadSettings()
         self.prompt = terms_prompt(load_terms(options.terms_file)) if options.use_terms else None
-        self._batched: BatchedInferencePipeline | None = None
-        if options.batch_size >= 1:
-            from faster_whisper import BatchedInferencePipeline
-
-            self._batched = BatchedInferencePipeline(model=model)
+        self.decoder = make_decoder(model, options, self._arguments())
 
     def transcribe(
         self,
@@ -123,19 +126,14 @@ class Transcriber:
     def recognise(self, samples: np.ndarray) -> list[RecognisedSegment]:
         """Whisper on the speech regions of one channel (word timestamps), minus hallucinations.
 
-        Each region is decoded on its own, never glued to the next one: gluing fills whisper's
-        30 s window better (faster) but on calls it moved words across turns and lost repeats.
+        Each region is decoded on its own, never glued to the next one (see `decoders`).
         """
-        regions = speech_regions(samples, self.vad)
-        if self._batched is not None:
-            decoded = self._decode_batched(samples, regions)
-        else:
-            decoded = self._decode(samples, regions)
+        decoded = self.decoder.decode(samples, speech_regions(samples, self.vad))
         pause = self.options.pause_split_s
         segments = [part for segment in decoded for part in split_at_pauses(segment, pause)]
         return drop_hallucinations(segments, samples, prompt=self.prompt)
 
-    def _arguments(self, seconds: float) -> dict[str, Any]:
+    def _arguments(self) -> dict[str, Any]:
         return {
             "language": self.options.language,
             "beam_size": self.options.beam_size,
@@ -144,40 +142,20 @@ class Transcriber:
             "condition_on_previous_text": False,
             "temperature": list(self.options.temperature),
             "hotwords": self.prompt,
-            "max_new_tokens": token_budget(seconds),
         }
 
-    def _decode(self, samples: np.ndarray, regions: list[tuple[float, float]]) -> list[RecognisedSegment]:
-        """One decode per region, so a loop can never run longer than its region allows."""
-        decoded: list[RecognisedSegment] = []
-        for start, end in regions:
-            clip = samples[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]
-            raw, _ = self.model.transcribe(
-                clip, hallucination_silence_threshold=2.0, **self._arguments(end - start)
-            )
-            decoded += [from_whisper(segment, offset=start) for segment in raw]
-        return decoded
 
-    def _decode_batched(
-        self, samples: np.ndarray, regions: list[tuple[float, float]]
-    ) -> list[RecognisedSegment]:
-        """faster-whisper's batched pipeline over the regions (no temperature fallback)."""
-        if not regions or self._batched is None:
-            return []
-        longest = max(end - start for start, end in regions)
-        raw, _ = self._batched.transcribe(
-            samples,
-            batch_size=self.options.batch_size,
-            clip_timestamps=[{"start": start, "end": end} for start, end in regions],
-            **self._arguments(longest),
-        )
-        return [from_whisper(segment) for segment in raw]
-
-
-def token_budget(seconds: float) -> int:
-    """Most tokens a clip may produce: ~10 a second (fast Mandarin is ~7 characters a second),
-    capped so that the hotwords prompt (up to 224 tokens) still fits whisper's 448."""
-    return min(MAX_NEW_TOKENS, int(seconds * 10) + 20)
+def make_decoder(model: WhisperModel, options: TranscriberOptions, arguments: dict[str, Any]) -> Decoder:
+    """Sequential for batch 0; fitted windows below 30 s (CPU default); else the stock pipeline."""
+    if options.batch_size == 0:
+        return SequentialDecoder(model, arguments=arguments)
+    min_window_s = options.min_window_s
+    if min_window_s is None:
+        min_window_s = CPU_MIN_WINDOW_S if model.model.device == "cpu" else FULL_WINDOW_S
+    batch_size = options.batch_size
+    if min_window_s < FULL_WINDOW_S:
+        return FittedDecoder(model, arguments=arguments, batch_size=batch_size, min_window_s=min_window_s)
+    return PipelineDecoder(model, arguments=arguments, batch_size=batch_size)
 
 
 def speaker_channels(audio: DecodedAudio) -> tuple[np.ndarray, ...]:

@@ -85,3 +85,13 @@ def test_text_format_is_chinese_and_flags_inferred_roles(
 def test_invalid_settings_exit_2(capsys: pytest.CaptureFixture[str], speech_dir: Path) -> None:
     assert main(["transcribe", str(speech_dir / "zh_happy.wav"), "--beam-size", "0"]) == 2
     assert "beam_size" in capsys.readouterr().err
+
+
+def test_min_window_flag_reaches_the_options(monkeypatch: pytest.MonkeyPatch,
+                                             speech_dir: Path) -> None:
+    seen: list[Any] = []
+    monkeypatch.setattr(transcribe_cli, "load_transcriber",
+                        lambda options: seen.append(options) or StandInTranscriber())
+    assert main(["transcribe", str(speech_dir / "zh_happy.wav"), "--min-window", "16"]) == 0
+    assert seen[0].min_window_s == 16.0
+    assert main(["transcribe", str(speech_dir / "zh_happy.wav"), "--min-window", "40"]) == 2

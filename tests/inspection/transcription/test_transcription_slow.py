@@ -125,3 +125,11 @@ def test_inspect_a_call_recording_with_evidence_at_the_right_time(
     first_agent_turn = stereo_call.placements[0].at
     assert first_agent_turn + 1.0 <= evidence["start"] <= first_agent_turn + 5.5, evidence
     assert 0.0 < evidence["confidence"] < 1.0
+
+
+def test_cpu_default_fits_the_encoder_window_to_each_region(transcriber: Transcriber) -> None:
+    from inspection.transcription.decoders import FittedDecoder
+    from inspection.transcription.transcribe import CPU_MIN_WINDOW_S
+
+    decoder = transcriber.decoder
+    assert isinstance(decoder, FittedDecoder) and decoder.min_window_s == CPU_MIN_WINDOW_S

@@ -1,0 +1,197 @@
+"""Three ways to run whisper on the speech regions of one channel; each region decoded on its own.
+
+Whisper's encoder works on 30 s windows and faster-whisper pads every decode to one, so a 2 s turn
+costs a full encoder pass (1.9 s of one CPU core for whisper-base int8), and the decoder then
+attends over all 1,500 encoder frames at every step. Both costs shrink with the window.
+
+- `FittedDecoder` (CPU default): the encoder window is fitted to the region, `WINDOW_PAD_S` longer
+  in whole `WINDOW_STEP_S` steps, but no shorter than `min_window_s` (CTranslate2's encoder takes
+  any length up to 30 s). Regions of one window size are decoded together, `batch_size` at a time.
+- `PipelineDecoder`: faster-whisper's `BatchedInferencePipeline`, 30 s windows (GPU default).
+- `SequentialDecoder`: the classic decoder with temperature fallback (`batch_size=0`).
+
+Shorter windows cost accuracy with whisper-base, mostly on short turns (56 variants of the real
+clips: mean CER 0.100 at 30 s, 0.113 with a 16 s floor, 0.163 with tight windows), hence a floor
+on CPU (`transcribe.CPU_MIN_WINDOW_S`). No decoder glues regions together: packed into one 30 s
+window, whisper-base skipped repeated or short turns (32 of the 68 turns of the 5-minute bench
+call) and timed the first word of a turn into the previous one, so every region keeps its own
+decode and its words the recording's times. Measurements: docs/transcription.md, Performance.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
+
+from inspection.transcription.audio import SAMPLE_RATE
+from inspection.transcription.segments import RecognisedSegment, build_segment, from_whisper
+
+if TYPE_CHECKING:
+    import ctranslate2
+    from faster_whisper import WhisperModel
+
+Region = tuple[float, float]
+
+MAX_NEW_TOKENS = 200
+FULL_WINDOW_S = 30.0
+WINDOW_PAD_S = 1.0
+WINDOW_STEP_S = 2.0
+_HOP = 160  # samples per mel frame
+PREPEND_PUNCTUATION = "\"'“¿([{-"
+APPEND_PUNCTUATION = "\"'.。,，!！?？:：”)]}、"
+
+
+class Decoder(Protocol):
+    def decode(self, samples: np.ndarray, regions: Sequence[Region]) -> list[RecognisedSegment]: ...
+
+
+def token_budget(seconds: float) -> int:
+    """Most tokens a clip may produce: ~10 a second (fast Mandarin is ~7 characters a second),
+    capped so that the hotwords prompt (up to 224 tokens) still fits whisper's 448."""
+    return min(MAX_NEW_TOKENS, int(seconds * 10) + 20)
+
+
+def window_seconds(duration: float, minimum: float = 0.0) -> float:
+    """The encoder window for a region: `WINDOW_PAD_S` longer or more, whole `WINDOW_STEP_S`,
+    no shorter than `minimum` and no longer than whisper's 30 s."""
+    steps = math.ceil((duration + WINDOW_PAD_S) / WINDOW_STEP_S)
+    return min(FULL_WINDOW_S, max(minimum, steps * WINDOW_STEP_S))
+
+
+def window_batches(regions: Sequence[Region], batch_size: int, minimum: float = 0.0) -> list[list[Region]]:
+    """Regions grouped by window size, at most `batch_size` in a group (one encoder call each)."""
+    by_window: dict[float, list[Region]] = {}
+    for region in regions:
+        by_window.setdefault(window_seconds(region[1] - region[0], minimum), []).append(region)
+    size = max(1, batch_size)
+    return [group[i : i + size] for _, group in sorted(by_window.items()) for i in range(0, len(group), size)]
+
+
+class FittedDecoder:
+    """Encode each region in a window fitted to it, decode without timestamps, align the words."""
+
+    def __init__(
+        self, model: WhisperModel, *, arguments: dict[str, Any], batch_size: int, min_window_s: float
+    ) -> None:
+        from faster_whisper.tokenizer import Tokenizer
+        from faster_whisper.transcribe import get_suppressed_tokens
+
+        self.model = model
+        self.beam_size = int(arguments["beam_size"])
+        self.temperature = float(arguments["temperature"][0])
+        self.batch_size = batch_size
+        self.min_window_s = min_window_s
+        language = arguments["language"]
+        self.tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, "transcribe", language)
+        hotwords = arguments["hotwords"]
+        self.prompt = model.get_prompt(self.tokenizer, [], without_timestamps=True, hotwords=hotwords)
+        self.suppress = list(get_suppressed_tokens(self.tokenizer, (-1,)) or ())
+        self.placeholder = self.tokenizer.encode("。")  # aligned in place of an empty text
+
+    def decode(self, samples: np.ndarray, regions: Sequence[Region]) -> list[RecognisedSegment]:
+        batches = window_batches(regions, self.batch_size, self.min_window_s)
+        decoded = [segment for batch in batches for segment in self._batch(samples, batch)]
+        return sorted(decoded, key=lambda segment: segment.start)
+
+    def _batch(self, samples: np.ndarray, regions: list[Region]) -> list[RecognisedSegment]:
+        longest = max(end - start for start, end in regions)
+        window = int(window_seconds(longest, self.min_window_s) * SAMPLE_RATE)
+        clips = [samples[int(a * SAMPLE_RATE) : int(b * SAMPLE_RATE)][:window] for a, b in regions]
+        features = np.stack([self._features(clip, window) for clip in clips])
+        encoded = self.model.encode(features)
+        results = self.model.model.generate(
+            encoded,
+            [list(self.prompt) for _ in clips],
+            beam_size=self.beam_size,
+            max_length=len(self.prompt) + token_budget(longest),
+            suppress_tokens=self.suppress,
+            sampling_temperature=self.temperature,
+            return_scores=True,
+            return_no_speech_prob=True,
+        )
+        tokens = [result.sequences_ids[0] for result in results]
+        timings = self._word_timings(tokens, encoded, clips)
+        return [
+            build_segment(
+                self.tokenizer.decode(tokens[i]),
+                timings[i],
+                span=(0.0, len(clips[i]) / SAMPLE_RATE),
+                avg_logprob=result.scores[0] * len(tokens[i]) / (len(tokens[i]) + 1),
+                no_speech_prob=float(result.no_speech_prob),
+                offset=regions[i][0],
+            )
+            for i, result in enumerate(results)
+        ]
+
+    def _features(self, clip: np.ndarray, window: int) -> np.ndarray:
+        """Log-mel of the clip padded with zeros to `window` samples' worth of frames, the way
+        faster-whisper pads every clip to 30 s (so a 30 s window decodes exactly as it does)."""
+        features: np.ndarray = self.model.feature_extractor(clip)[..., :-1]
+        return np.pad(features, ((0, 0), (0, window // _HOP - features.shape[-1])))
+
+    def _word_timings(
+        self, tokens: list[list[int]], encoded: ctranslate2.StorageView, clips: list[np.ndarray]
+    ) -> list[list[tuple[str, float, float, float]]]:
+        """(word, start, end, probability) per clip, times relative to the clip (whisper's DTW)."""
+        if not any(tokens):
+            return [[] for _ in tokens]
+        segments: list[list[dict[str, Any]]] = [
+            [{"tokens": ids or self.placeholder, "start": 0.0, "end": len(clip) / SAMPLE_RATE, "seek": 0}]
+            for ids, clip in zip(tokens, clips, strict=True)
+        ]
+        frames = [max(1, len(clip) // _HOP) for clip in clips]
+        self.model.add_word_timestamps(
+            segments, self.tokenizer, encoded, frames, PREPEND_PUNCTUATION, APPEND_PUNCTUATION, 0.0
+        )
+        return [
+            [(w["word"], w["start"], w["end"], w["probability"]) for w in segment[0]["words"]] if ids else []
+            for ids, segment in zip(tokens, segments, strict=True)
+        ]
+
+
+class PipelineDecoder:
+    """faster-whisper's batched pipeline over the regions (30 s windows, no temperature fallback)."""
+
+    def __init__(self, model: WhisperModel, *, arguments: dict[str, Any], batch_size: int) -> None:
+        from faster_whisper import BatchedInferencePipeline
+
+        self.pipeline = BatchedInferencePipeline(model=model)
+        self.arguments = arguments
+        self.batch_size = batch_size
+
+    def decode(self, samples: np.ndarray, regions: Sequence[Region]) -> list[RecognisedSegment]:
+        if not regions:
+            return []
+        longest = max(end - start for start, end in regions)
+        raw, _ = self.pipeline.transcribe(
+            samples,
+            batch_size=self.batch_size,
+            clip_timestamps=[{"start": start, "end": end} for start, end in regions],
+            max_new_tokens=token_budget(longest),
+            **self.arguments,
+        )
+        return [from_whisper(segment) for segment in raw]
+
+
+class SequentialDecoder:
+    """One classic faster-whisper decode per region, so a loop never runs longer than its region."""
+
+    def __init__(self, model: WhisperModel, *, arguments: dict[str, Any]) -> None:
+        self.model = model
+        self.arguments = arguments
+
+    def decode(self, samples: np.ndarray, regions: Sequence[Region]) -> list[RecognisedSegment]:
+        decoded: list[RecognisedSegment] = []
+        for start, end in regions:
+            clip = samples[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]
+            raw, _ = self.model.transcribe(
+                clip,
+                hallucination_silence_threshold=2.0,
+                max_new_tokens=token_budget(end - start),
+                **self.arguments,
+            )
+            decoded += [from_whisper(segment, offset=start) for segment in raw]
+        return decoded
