@@ -1,28 +1,22 @@
 """ASR benchmark: real-time factor, memory peak and character error rate of the transcriber.
 
-    .venv/bin/python bench/asr.py                      # every mode, real clips + 5-minute call
+    .venv/bin/python bench/asr.py                      # every mode, real clips + the 5-minute calls
     .venv/bin/python bench/asr.py --modes int8-batched --call-minutes 1
 
-Modes: int8 / float32 × batched (the default decoder: each speech region encoded in a window
-fitted to it, at least 22 s on CPU) / sequential (batch 0: faster-whisper's classic decoder,
-30 s windows, temperature fallback); int8-full-window is faster-whisper's own batched pipeline
-(30 s windows, the decoder before fitted windows); int8-fitted has no floor (tightest windows).
-Each mode runs in its own process so its memory peak (max RSS) is its own. RTF = processing
-seconds / audio seconds (model load excluded). CER: punctuation and spaces removed, traditional
-converted to simplified, against the references in ../shared/data/speech/README.md; the 5-minute
-stereo call is composed from the same real clips (agent left, customer right).
+Files: the two real clips of ../shared/data/speech/ (CER against their references); a synthesised
+5-minute stereo call (espeak-ng Mandarin, a different sentence each turn, agent left, customer
+right: timing and structure only, whisper-base mishears espeak, so no CER); and a 5-minute call
+of the two real clips repeated (CER by role, and the worst case for packing: whisper skips a
+repeated turn in a shared window and it is decoded again alone).
 
-Measured 2026-11-23 on the 2-core CPU while a 1-thread training job held one core (load average
-2.3-3.5), 5-minute call, --threads 2, `--modes int8-batched int8-fitted int8-full-window`:
-
-    mode              RTF call   CER real clips (pooled)   CER call agent / customer
-    int8-batched      0.38       3.7 %                     3.7 % / 12.9 %
-    int8-fitted       0.09       14.8 %                    18.4 % / 20.2 %
-    int8-full-window  0.53       3.7 %                     4.5 % / 10.7 %
-
-The RTF target (<= 0.15) is met only by int8-fitted, whose CER misses the 10 % target on the
-real clips; see docs/transcription.md (Performance) for why, and for the floor setting
-(`min_window_s`, `--min-window`).
+Modes: int8 / float32 × batched (the default decoder: a channel's speech regions packed into
+shared 30 s windows, four windows per encoder call) / sequential (batch 0: faster-whisper's
+classic decoder, one 30 s window per region, temperature fallback); int8-unpacked is the previous
+default (each region in its own window fitted to it, at least 22 s), int8-fitted has no floor
+(tightest windows), int8-full-window is faster-whisper's own batched pipeline (one 30 s window per
+region). Each mode runs in its own process so its memory peak (max RSS) is its own. RTF =
+processing seconds / audio seconds (model load excluded). CER: punctuation and spaces removed,
+traditional converted to simplified. Figures: docs/transcription.md (Performance).
 """
 
 from __future__ import annotations
@@ -48,14 +42,19 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from inspection.transcription import TranscriberOptions, load_transcriber
 from inspection.transcription.evaluation import character_error_rate
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synth_call import synthesise_call
+
 logger = logging.getLogger("bench.asr")
 
 REPO = Path(__file__).resolve().parents[1]
 SPEECH_DIR = REPO.parent / "shared" / "data" / "speech"
 MODES: dict[str, dict[str, Any]] = {
     "int8-batched": {"compute_type": "int8", "batch_size": 4},
-    "int8-fitted": {"compute_type": "int8", "batch_size": 4, "min_window_s": 0.0},
-    "int8-full-window": {"compute_type": "int8", "batch_size": 4, "min_window_s": 30.0},
+    "int8-unpacked": {"compute_type": "int8", "batch_size": 4, "pack_regions": False},
+    "int8-fitted": {"compute_type": "int8", "batch_size": 4, "pack_regions": False, "min_window_s": 0.0},
+    "int8-full-window": {"compute_type": "int8", "batch_size": 4, "pack_regions": False,
+                         "min_window_s": 30.0},
     "float32-batched": {"compute_type": "float32", "batch_size": 4},
     "int8-sequential": {"compute_type": "int8", "batch_size": 0},
     "float32-sequential": {"compute_type": "float32", "batch_size": 0},
@@ -121,7 +120,7 @@ def run_mode(mode: str, threads: int, files: list[tuple[Path, dict[str, str]]]) 
             "file": path.name, "seconds": duration, "elapsed": elapsed, "rtf": elapsed / duration,
             "cer": {role: character_error_rate(reference[role], by_role[role]) for role in reference},
             "reference_chars": sum(len(_NOT_TEXT.sub("", text)) for text in reference.values()),
-            "text": by_role,
+            "utterances": len(conversation.utterances), "text": by_role,
         })
     result["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
@@ -135,7 +134,8 @@ def print_report(results: list[dict[str, Any]]) -> None:
     _write(f"{'mode':<20}{'file':<16}{'audio s':>8}{'proc s':>8}{'RTF':>7}  CER")
     for result in results:
         for item in result["files"]:
-            cers = " ".join(f"{role}={value:.1%}" for role, value in item["cer"].items())
+            cers = " ".join(f"{role}={value:.1%}" for role, value in item["cer"].items()) or (
+                f"(synthetic: {item['utterances']} utterances, no CER)")
             _write(f"{result['mode']:<20}{item['file']:<16}{item['seconds']:>8.1f}"
                   f"{item['elapsed']:>8.2f}{item['rtf']:>7.3f}  {cers}")
         clips = [item for item in result["files"] if "any" in item["cer"]]
@@ -161,9 +161,14 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING)
     refs = references(args.speech_dir)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="zhijian-asr-"))
+    workdir.mkdir(parents=True, exist_ok=True)
     files = [(args.speech_dir / name, {"any": text}) for name, text in refs.items()]
     if args.call_minutes > 0:
-        call = workdir / f"call_{args.call_minutes:g}min.wav"
+        synthetic = workdir / f"synth_{args.call_minutes:g}min.wav"
+        if not synthetic.exists():
+            synthesise_call(synthetic, args.call_minutes)
+        files.append((synthetic, {}))
+        call = workdir / f"real_{args.call_minutes:g}min.wav"
         files.append((call, compose_call(args.speech_dir, args.call_minutes, call)))
     if args.one_mode:
         _write(json.dumps(run_mode(args.one_mode, args.threads, files), ensure_ascii=False))

@@ -70,14 +70,19 @@ def _add_model_arguments(group: argparse._ArgumentGroup) -> None:
         "--batch-size",
         type=int,
         default=4,
-        help="批量推理管线的批大小（默认 4；0 表示逐段顺序解码）",
+        help="每次一起解码的 30 秒窗口数（默认 4；0 表示逐段顺序解码）",
+    )
+    group.add_argument(
+        "--no-pack",
+        action="store_true",
+        help="不把同一声道的多段语音拼入同一个 30 秒窗口，每段单独解码（更慢）",
     )
     group.add_argument(
         "--min-window",
         type=float,
         default=None,
         metavar="SECONDS",
-        help="编码窗口下限（秒，0–30；默认 CPU 22，GPU 30 即 whisper 原生窗口；越小越快、越不准）",
+        help="单独解码一段语音时的编码窗口下限（秒，0–30；默认 CPU 22，GPU 30；越小越快、越不准）",
     )
     group.add_argument(
         "--agent-channel",
@@ -97,7 +102,14 @@ def _add_model_arguments(group: argparse._ArgumentGroup) -> None:
         type=Path,
         default=None,
         metavar="FILE",
-        help="领域词表文件（每行一个词，默认内置金融词表）",
+        help="领域词表文件（每行一个词，最重要的在前；默认内置金融词表）",
+    )
+    group.add_argument(
+        "--prompt-chars",
+        type=int,
+        default=None,
+        metavar="N",
+        help="提示词（热词）最多字符数，按整词截断（默认 48；越长解码越慢）",
     )
 
 
@@ -111,9 +123,11 @@ def options_from_args(args: argparse.Namespace) -> TranscriberOptions:
             "cpu_threads": args.threads,
             "batch_size": args.batch_size,
             "min_window_s": args.min_window,
+            "pack_regions": not args.no_pack,
             "agent_channel": args.agent_channel,
             "max_duration_s": args.max_duration,
             "terms_file": args.terms,
+            "max_prompt_chars": args.prompt_chars,
         }
     )
 

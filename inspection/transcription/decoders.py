@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
@@ -42,6 +43,20 @@ WINDOW_STEP_S = 2.0
 _HOP = 160  # samples per mel frame
 PREPEND_PUNCTUATION = "\"'“¿([{-"
 APPEND_PUNCTUATION = "\"'.。,，!！?？:：”)]}、"
+
+
+WordTiming = tuple[str, float, float, float]  # word, start, end, probability
+
+
+@dataclass(frozen=True)
+class DecodedClip:
+    """Whisper's text for one clip and its words, times in seconds from the clip's start."""
+
+    text: str
+    words: list[WordTiming]
+    seconds: float
+    avg_logprob: float
+    no_speech_prob: float
 
 
 class Decoder(Protocol):
@@ -98,10 +113,27 @@ class FittedDecoder:
 
     def _batch(self, samples: np.ndarray, regions: list[Region]) -> list[RecognisedSegment]:
         longest = max(end - start for start, end in regions)
-        window = int(window_seconds(longest, self.min_window_s) * SAMPLE_RATE)
-        clips = [samples[int(a * SAMPLE_RATE) : int(b * SAMPLE_RATE)][:window] for a, b in regions]
+        window = window_seconds(longest, self.min_window_s)
+        most = int(window * SAMPLE_RATE)
+        clips = [samples[int(a * SAMPLE_RATE) : int(b * SAMPLE_RATE)][:most] for a, b in regions]
+        return [
+            build_segment(
+                clip.text,
+                clip.words,
+                span=(0.0, clip.seconds),
+                avg_logprob=clip.avg_logprob,
+                no_speech_prob=clip.no_speech_prob,
+                offset=region[0],
+            )
+            for region, clip in zip(regions, self.decode_clips(clips, window), strict=True)
+        ]
+
+    def decode_clips(self, clips: Sequence[np.ndarray], window_s: float) -> list[DecodedClip]:
+        """Decode clips together in one `window_s` encoder window; word times from each clip's start."""
+        window = int(window_s * SAMPLE_RATE)
         features = np.stack([self._features(clip, window) for clip in clips])
         encoded = self.model.encode(features)
+        longest = max(len(clip) for clip in clips) / SAMPLE_RATE
         results = self.model.model.generate(
             encoded,
             [list(self.prompt) for _ in clips],
@@ -115,13 +147,12 @@ class FittedDecoder:
         tokens = [result.sequences_ids[0] for result in results]
         timings = self._word_timings(tokens, encoded, clips)
         return [
-            build_segment(
-                self.tokenizer.decode(tokens[i]),
-                timings[i],
-                span=(0.0, len(clips[i]) / SAMPLE_RATE),
+            DecodedClip(
+                text=self.tokenizer.decode(tokens[i]),
+                words=timings[i],
+                seconds=len(clips[i]) / SAMPLE_RATE,
                 avg_logprob=result.scores[0] * len(tokens[i]) / (len(tokens[i]) + 1),
                 no_speech_prob=float(result.no_speech_prob),
-                offset=regions[i][0],
             )
             for i, result in enumerate(results)
         ]
@@ -133,8 +164,8 @@ class FittedDecoder:
         return np.pad(features, ((0, 0), (0, window // _HOP - features.shape[-1])))
 
     def _word_timings(
-        self, tokens: list[list[int]], encoded: ctranslate2.StorageView, clips: list[np.ndarray]
-    ) -> list[list[tuple[str, float, float, float]]]:
+        self, tokens: list[list[int]], encoded: ctranslate2.StorageView, clips: Sequence[np.ndarray]
+    ) -> list[list[WordTiming]]:
         """(word, start, end, probability) per clip, times relative to the clip (whisper's DTW)."""
         if not any(tokens):
             return [[] for _ in tokens]

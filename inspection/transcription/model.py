@@ -48,10 +48,13 @@ class TranscriberOptions:
     `model` is `whisper-base-embedded`, a directory holding a faster-whisper (CTranslate2) model,
     or a faster-whisper model name such as `large-v3` (used only if it is already in the local
     Hugging Face cache unless `allow_download`). `compute_type=None` means int8 on CPU and
-    float16 on GPU. `batch_size >= 1` decodes that many speech regions together, one decode per
-    region; 0 uses the classic sequential decoder. `min_window_s` is the shortest encoder window:
-    each region is encoded in a window fitted to it but no shorter than this (None: 22 s on CPU;
-    30 s, i.e. faster-whisper's own batched pipeline, on GPU; see `decoders`). `temperature` is
+    float16 on GPU. `batch_size >= 1` decodes that many 30 s windows together; 0 uses the classic
+    sequential decoder, one region at a time. `pack_regions` lays consecutive speech regions of a
+    channel into shared 30 s windows (see `packing`); a region whisper skips there, and every
+    region when packing is off, is decoded on its own in a window fitted to it, no shorter than
+    `min_window_s` (None: 22 s on CPU; 30 s on GPU, where packing off means faster-whisper's own
+    batched pipeline; see `decoders`). The hotwords prompt is the terms file cut at whole terms to
+    `max_prompt_chars` (every prompt token costs decoding time on each window). `temperature` is
     whisper's fallback schedule: only greedy/beam (0.0) by default, because each fallback costs a
     full decode on a CPU and our guards drop the loops fallbacks would fix; a GPU can afford
     `(0.0, 0.2, 0.4, 0.6, 0.8, 1.0)`. Segments are split where words are `pause_split_s` apart.
@@ -65,12 +68,14 @@ class TranscriberOptions:
     cpu_threads: int = 0
     batch_size: int = 4
     min_window_s: float | None = None
+    pack_regions: bool = True
     language: str = "zh"
     agent_channel: AgentChannel = "left"
     max_duration_s: float = DEFAULT_MAX_DURATION_S
     pause_split_s: float = 1.0
     terms_file: Path | None = None
     use_terms: bool = True
+    max_prompt_chars: int = 48
     cache_dir: Path | None = None
     allow_download: bool = False
 
@@ -81,6 +86,8 @@ class TranscriberOptions:
             raise ValueError(f"agent_channel must be left or right, not {self.agent_channel!r}")
         if self.beam_size < 1 or self.batch_size < 0 or self.cpu_threads < 0:
             raise ValueError("beam_size must be >= 1, batch_size and cpu_threads >= 0")
+        if self.max_prompt_chars < 0:
+            raise ValueError("max_prompt_chars must be >= 0")
         if self.max_duration_s <= 0:
             raise ValueError("max_duration_s must be positive")
         if self.min_window_s is not None and not 0 <= self.min_window_s <= 30:

@@ -26,6 +26,7 @@ from inspection.transcription.decoders import (
 )
 from inspection.transcription.guards import drop_hallucinations
 from inspection.transcription.model import TranscriberOptions, load_whisper_model
+from inspection.transcription.packing import PackedDecoder
 from inspection.transcription.roles import (
     RoleHeuristic,
     channel_roles,
@@ -41,7 +42,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("inspection.transcription")
 
-MAX_PROMPT_CHARS = 150
 CPU_MIN_WINDOW_S = 22.0
 _SAME_CHANNEL_TOLERANCE = 1e-3
 _SILENT_CHANNEL_PEAK = 1e-3
@@ -62,12 +62,12 @@ def load_terms(path: Path | None = None) -> tuple[str, ...]:
     return tuple(line for line in lines if line and not line.startswith("#"))
 
 
-def terms_prompt(terms: Iterable[str]) -> str | None:
-    """The hotwords prompt: terms joined by 、 and cut at whole terms to `MAX_PROMPT_CHARS`."""
+def terms_prompt(terms: Iterable[str], max_chars: int = 48) -> str | None:
+    """The hotwords prompt: terms joined by 、 and cut at whole terms to `max_chars`."""
     prompt = ""
     for term in terms:
         candidate = f"{prompt}、{term}" if prompt else term
-        if len(candidate) > MAX_PROMPT_CHARS:
+        if len(candidate) > max_chars:
             break
         prompt = candidate
     return prompt or None
@@ -88,7 +88,8 @@ class Transcriber:
         self.options = options
         self.heuristic = heuristic or RoleHeuristic()
         self.vad = vad or VadSettings()
-        self.prompt = terms_prompt(load_terms(options.terms_file)) if options.use_terms else None
+        terms = load_terms(options.terms_file) if options.use_terms else ()
+        self.prompt = terms_prompt(terms, options.max_prompt_chars)
         self.decoder = make_decoder(model, options, self._arguments())
 
     def transcribe(
@@ -126,7 +127,8 @@ class Transcriber:
     def recognise(self, samples: np.ndarray) -> list[RecognisedSegment]:
         """Whisper on the speech regions of one channel (word timestamps), minus hallucinations.
 
-        Each region is decoded on its own, never glued to the next one (see `decoders`).
+        Regions share 30 s windows (`packing`) or each gets its own (`decoders`); either way
+        every word keeps the recording's time.
         """
         decoded = self.decoder.decode(samples, speech_regions(samples, self.vad))
         pause = self.options.pause_split_s
@@ -146,13 +148,17 @@ class Transcriber:
 
 
 def make_decoder(model: WhisperModel, options: TranscriberOptions, arguments: dict[str, Any]) -> Decoder:
-    """Sequential for batch 0; fitted windows below 30 s (CPU default); else the stock pipeline."""
+    """Sequential for batch 0; packed 30 s windows (default); else fitted windows below 30 s, or
+    faster-whisper's own pipeline at 30 s."""
     if options.batch_size == 0:
         return SequentialDecoder(model, arguments=arguments)
     min_window_s = options.min_window_s
     if min_window_s is None:
         min_window_s = CPU_MIN_WINDOW_S if model.model.device == "cpu" else FULL_WINDOW_S
     batch_size = options.batch_size
+    if options.pack_regions:
+        fitted = FittedDecoder(model, arguments=arguments, batch_size=batch_size, min_window_s=min_window_s)
+        return PackedDecoder(fitted, batch_size=batch_size)
     if min_window_s < FULL_WINDOW_S:
         return FittedDecoder(model, arguments=arguments, batch_size=batch_size, min_window_s=min_window_s)
     return PipelineDecoder(model, arguments=arguments, batch_size=batch_size)

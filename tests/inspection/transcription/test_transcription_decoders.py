@@ -71,7 +71,7 @@ def test_decoder_choice_follows_batch_size_and_window() -> None:
     arguments = {"language": "zh", "beam_size": 5, "temperature": [0.0], "hotwords": None}
     sequential = make_decoder(model, TranscriberOptions(batch_size=0), arguments)
     assert isinstance(sequential, SequentialDecoder)
-    on_gpu = make_decoder(model, TranscriberOptions(), arguments)
-    assert isinstance(on_gpu, PipelineDecoder)  # GPU default: whisper's own 30 s windows
+    unpacked = make_decoder(model, TranscriberOptions(pack_regions=False), arguments)
+    assert isinstance(unpacked, PipelineDecoder)  # on GPU, unpacked: whisper's own 30 s windows
     with pytest.raises(ValueError, match="min_window_s"):
         TranscriberOptions(min_window_s=31)

@@ -131,8 +131,9 @@ def test_finance_terms_make_a_short_prompt() -> None:
     terms = load_terms()
     assert "信用卡" in terms and not any(t.startswith("#") for t in terms)
     prompt = terms_prompt(terms)
-    assert prompt is not None and prompt.startswith("信用卡、账单") and len(prompt) <= 150
-    assert terms_prompt([]) is None
+    assert prompt is not None and prompt.startswith("信用卡、账单") and len(prompt) <= 48
+    assert terms_prompt(terms, 7) == "信用卡、账单"  # cut at whole terms
+    assert terms_prompt(terms, 0) is None and terms_prompt([]) is None
 
 
 def test_nearby_speech_regions_merge_up_to_the_clip_limit() -> None:

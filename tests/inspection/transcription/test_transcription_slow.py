@@ -6,6 +6,7 @@ import json
 import textwrap
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from inspection.cli import main
@@ -127,9 +128,33 @@ def test_inspect_a_call_recording_with_evidence_at_the_right_time(
     assert 0.0 < evidence["confidence"] < 1.0
 
 
-def test_cpu_default_fits_the_encoder_window_to_each_region(transcriber: Transcriber) -> None:
+def test_cpu_default_packs_regions_and_fits_windows_for_the_rest(transcriber: Transcriber) -> None:
     from inspection.transcription.decoders import FittedDecoder
+    from inspection.transcription.packing import PackedDecoder
     from inspection.transcription.transcribe import CPU_MIN_WINDOW_S
 
     decoder = transcriber.decoder
-    assert isinstance(decoder, FittedDecoder) and decoder.min_window_s == CPU_MIN_WINDOW_S
+    assert isinstance(decoder, PackedDecoder) and isinstance(decoder.fallback, FittedDecoder)
+    assert decoder.fallback.min_window_s == CPU_MIN_WINDOW_S
+
+
+def test_two_different_turns_of_one_channel_share_one_window(
+    transcriber: Transcriber, speech_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The agent says the welcome clip, then (after the customer's turn) the happy clip: both go
+    into one 30 s window, one decode, and each comes back with its own words at its own time."""
+    welcome, happy = read_clip(speech_dir / "zh_welcome.wav"), read_clip(speech_dir / "zh_happy.wav")
+    channel = np.zeros(16_000 * 20, dtype=np.float32)
+    channel[16_000 * 1 : 16_000 * 1 + len(welcome)] = welcome / 32768
+    channel[16_000 * 12 : 16_000 * 12 + len(happy)] = happy / 32768
+    decoder = transcriber.decoder
+    windows: list[int] = []
+    decode_clips = decoder.fallback.decode_clips
+    monkeypatch.setattr(decoder.fallback, "decode_clips",
+                        lambda clips, window_s: windows.append(len(clips)) or decode_clips(clips, window_s))
+    segments = transcriber.recognise(channel)
+    assert windows == [1], windows  # one window, nothing decoded again on its own
+    assert [round(s.start) for s in segments] == [1, 12], segments
+    assert cer(WELCOME, segments[0].text) <= 0.15 and cer(HAPPY, segments[1].text) <= 0.15, segments
+    assert all(1.0 <= w.start <= 7.0 for w in segments[0].words)
+    assert all(12.0 <= w.start <= 14.6 for w in segments[1].words)

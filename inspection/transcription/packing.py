@@ -1,0 +1,140 @@
+"""Speech regions of one channel packed into whisper's 30 s windows, words mapped back to each.
+
+One speaker's channel of a call is mostly silence: the other party is talking. Decoding every
+speech region in a window of its own costs one encoder pass per turn, which dominates on a CPU.
+`PackedDecoder` lays consecutive regions of a channel end to end, `PACK_GAP_S` of silence between
+them, into windows of up to `PACK_LIMIT_S` of audio, decodes each window once (30 s, as whisper
+was trained, so accuracy is that of full windows) and maps every word back, through the offset
+of the region it falls in, to the recording's time. A region that comes back with no words or
+far too few characters for its length (whisper now and then skips a turn of a packed window,
+most often one that repeats the turn before it) is decoded again on its own by the fitted
+decoder, so no turn is lost to packing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from inspection.transcription.audio import SAMPLE_RATE
+from inspection.transcription.decoders import FULL_WINDOW_S, DecodedClip, FittedDecoder, Region, WordTiming
+from inspection.transcription.segments import RecognisedSegment, build_segment, join_words
+
+PACK_LIMIT_S = 27.0
+PACK_GAP_S = 1.0
+MIN_CHARS_PER_SECOND = 0.75  # slow Mandarin is ~3 characters a second
+_RECHECK_MIN_S = 1.5  # shorter regions may hold a single 嗯
+
+
+@dataclass(frozen=True)
+class Placement:
+    """A speech region of the recording placed `offset` seconds into a packed window."""
+
+    region: Region
+    offset: float
+
+    @property
+    def seconds(self) -> float:
+        return self.region[1] - self.region[0]
+
+    def distance(self, time: float) -> float:
+        """How far `time` (in the packed window) lies outside this region's span; 0 inside."""
+        return max(0.0, self.offset - time, time - (self.offset + self.seconds))
+
+    def to_recording(self, time: float) -> float:
+        """A packed-window time as the recording's time (to the millisecond), inside the region."""
+        return round(min(self.region[1], max(self.region[0], self.region[0] + time - self.offset)), 3)
+
+
+def pack_regions(
+    regions: Sequence[Region], *, limit_s: float = PACK_LIMIT_S, gap_s: float = PACK_GAP_S
+) -> list[list[Placement]]:
+    """Consecutive regions in windows of at most `limit_s` of audio, `gap_s` apart."""
+    packs: list[list[Placement]] = []
+    cursor = 0.0
+    for region in regions:
+        length = region[1] - region[0]
+        if not packs or cursor + length > limit_s:
+            packs.append([])
+            cursor = 0.0
+        packs[-1].append(Placement(region, cursor))
+        cursor += length + gap_s
+    return packs
+
+
+def pack_audio(samples: np.ndarray, pack: Sequence[Placement]) -> np.ndarray:
+    """The regions' samples laid at their offsets, silence in between."""
+    end = pack[-1].offset + pack[-1].seconds
+    packed = np.zeros(round(end * SAMPLE_RATE) + 1, dtype=np.float32)
+    for placement in pack:
+        start, stop = (int(t * SAMPLE_RATE) for t in placement.region)
+        at = round(placement.offset * SAMPLE_RATE)
+        piece = samples[start:stop][: len(packed) - at]
+        packed[at : at + len(piece)] = piece
+    return packed
+
+
+def place_words(pack: Sequence[Placement], words: Sequence[WordTiming]) -> list[list[WordTiming]]:
+    """Each word to the region its middle is nearest to, its times the recording's."""
+    placed: list[list[WordTiming]] = [[] for _ in pack]
+    for word, start, end, probability in words:
+        middle = (start + end) / 2
+        index = min(range(len(pack)), key=lambda i: pack[i].distance(middle))
+        placement = pack[index]
+        placed[index].append((word, placement.to_recording(start), placement.to_recording(end), probability))
+    return placed
+
+
+def looks_skipped(placement: Placement, words: Sequence[WordTiming]) -> bool:
+    """No words, or far too few characters for a region this long: decode it again alone."""
+    if not words:
+        return True
+    characters = sum(len(word.strip()) for word, *_ in words)
+    return placement.seconds >= _RECHECK_MIN_S and characters < MIN_CHARS_PER_SECOND * placement.seconds
+
+
+class PackedDecoder:
+    """Regions packed into 30 s windows, `batch_size` windows per encoder call; skipped regions
+    decoded again on their own by `fallback`."""
+
+    def __init__(self, fallback: FittedDecoder, *, batch_size: int) -> None:
+        self.fallback = fallback
+        self.batch_size = max(1, batch_size)
+
+    def decode(self, samples: np.ndarray, regions: Sequence[Region]) -> list[RecognisedSegment]:
+        packs = pack_regions(regions)
+        segments: list[RecognisedSegment] = []
+        skipped: list[Region] = []
+        for first in range(0, len(packs), self.batch_size):
+            batch = packs[first : first + self.batch_size]
+            clips = [pack_audio(samples, pack) for pack in batch]
+            for pack, clip in zip(batch, self.fallback.decode_clips(clips, FULL_WINDOW_S), strict=True):
+                kept, missed = _segments_of_pack(pack, clip)
+                segments += kept
+                skipped += missed
+        segments += self.fallback.decode(samples, skipped)
+        return sorted(segments, key=lambda segment: segment.start)
+
+
+def _segments_of_pack(
+    pack: Sequence[Placement], clip: DecodedClip
+) -> tuple[list[RecognisedSegment], list[Region]]:
+    """One segment per region that got its words; the regions that look skipped."""
+    kept: list[RecognisedSegment] = []
+    missed: list[Region] = []
+    for placement, words in zip(pack, place_words(pack, clip.words), strict=True):
+        if looks_skipped(placement, words):
+            missed.append(placement.region)
+            continue
+        kept.append(
+            build_segment(
+                join_words(word.strip() for word, *_ in words),
+                words,
+                span=placement.region,
+                avg_logprob=clip.avg_logprob,
+                no_speech_prob=clip.no_speech_prob,
+            )
+        )
+    return kept, missed
