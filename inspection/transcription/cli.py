@@ -109,7 +109,7 @@ def _add_model_arguments(group: argparse._ArgumentGroup) -> None:
         type=int,
         default=None,
         metavar="N",
-        help="提示词（热词）最多字符数，按整词截断（默认 48；越长解码越慢）",
+        help="提示词（热词）最多字符数，按整词截断（默认 36；越长解码越慢）",
     )
 
 

@@ -1,21 +1,21 @@
-"""Three ways to run whisper on the speech regions of one channel; each region decoded on its own.
+"""Ways to run whisper on speech regions of one channel decoded on their own.
 
-Whisper's encoder works on 30 s windows and faster-whisper pads every decode to one, so a 2 s turn
-costs a full encoder pass (1.9 s of one CPU core for whisper-base int8), and the decoder then
-attends over all 1,500 encoder frames at every step. Both costs shrink with the window.
+The default decoder packs a channel's regions into shared 30 s windows (`packing.PackedDecoder`)
+and uses `FittedDecoder` for the regions whisper skips there. Whisper's encoder works on 30 s
+windows and faster-whisper pads every decode to one, so a region decoded alone costs a full
+encoder pass (1.9 s of one CPU core for whisper-base int8) however short it is, and the decoder
+then attends over all 1,500 encoder frames at every step. Both costs shrink with the window.
 
-- `FittedDecoder` (CPU default): the encoder window is fitted to the region, `WINDOW_PAD_S` longer
-  in whole `WINDOW_STEP_S` steps, but no shorter than `min_window_s` (CTranslate2's encoder takes
-  any length up to 30 s). Regions of one window size are decoded together, `batch_size` at a time.
-- `PipelineDecoder`: faster-whisper's `BatchedInferencePipeline`, 30 s windows (GPU default).
+- `FittedDecoder`: the encoder window is fitted to the region, `WINDOW_PAD_S` longer in whole
+  `WINDOW_STEP_S` steps, but no shorter than `min_window_s` (CTranslate2's encoder takes any
+  length up to 30 s). Regions of one window size are decoded together, `batch_size` at a time.
+  `decode_clips` is the shared step: clips in one window size, decoded, words aligned.
+- `PipelineDecoder`: faster-whisper's `BatchedInferencePipeline`, one 30 s window per region.
 - `SequentialDecoder`: the classic decoder with temperature fallback (`batch_size=0`).
 
 Shorter windows cost accuracy with whisper-base, mostly on short turns (56 variants of the real
 clips: mean CER 0.100 at 30 s, 0.113 with a 16 s floor, 0.163 with tight windows), hence a floor
-on CPU (`transcribe.CPU_MIN_WINDOW_S`). No decoder glues regions together: packed into one 30 s
-window, whisper-base skipped repeated or short turns (32 of the 68 turns of the 5-minute bench
-call) and timed the first word of a turn into the previous one, so every region keeps its own
-decode and its words the recording's times. Measurements: docs/transcription.md, Performance.
+on CPU (`transcribe.CPU_MIN_WINDOW_S`). Measurements: docs/transcription.md, Performance.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 Region = tuple[float, float]
 
+MAX_LENGTH = 448  # whisper's decoder positions: prompt plus generated tokens
 MAX_NEW_TOKENS = 200
 FULL_WINDOW_S = 30.0
 WINDOW_PAD_S = 1.0
@@ -63,10 +64,11 @@ class Decoder(Protocol):
     def decode(self, samples: np.ndarray, regions: Sequence[Region]) -> list[RecognisedSegment]: ...
 
 
-def token_budget(seconds: float) -> int:
-    """Most tokens a clip may produce: ~10 a second (fast Mandarin is ~7 characters a second),
-    capped so that the hotwords prompt (up to 224 tokens) still fits whisper's 448."""
-    return min(MAX_NEW_TOKENS, int(seconds * 10) + 20)
+def token_budget(seconds: float, cap: int = MAX_NEW_TOKENS) -> int:
+    """Most tokens a clip may produce: ~10 a second (fast Mandarin is ~7 characters a second,
+    and a rarer character takes two or three tokens), at most `cap`: by default 200, so that a
+    hotwords prompt of up to 224 tokens still fits whisper's 448."""
+    return min(cap, int(seconds * 10) + 20)
 
 
 def window_seconds(duration: float, minimum: float = 0.0) -> float:
@@ -138,7 +140,7 @@ class FittedDecoder:
             encoded,
             [list(self.prompt) for _ in clips],
             beam_size=self.beam_size,
-            max_length=len(self.prompt) + token_budget(longest),
+            max_length=len(self.prompt) + token_budget(longest, MAX_LENGTH - len(self.prompt)),
             suppress_tokens=self.suppress,
             sampling_temperature=self.temperature,
             return_scores=True,

@@ -75,7 +75,7 @@ class TranscriberOptions:
     pause_split_s: float = 1.0
     terms_file: Path | None = None
     use_terms: bool = True
-    max_prompt_chars: int = 48
+    max_prompt_chars: int = 36
     cache_dir: Path | None = None
     allow_download: bool = False
 

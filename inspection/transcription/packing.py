@@ -6,9 +6,11 @@ speech region in a window of its own costs one encoder pass per turn, which domi
 them, into windows of up to `PACK_LIMIT_S` of audio, decodes each window once (30 s, as whisper
 was trained, so accuracy is that of full windows) and maps every word back, through the offset
 of the region it falls in, to the recording's time. A region that comes back with no words or
-far too few characters for its length (whisper now and then skips a turn of a packed window,
-most often one that repeats the turn before it) is decoded again on its own by the fitted
-decoder, so no turn is lost to packing.
+far too few characters for its length is skipped: whisper now and then stops early in a
+window (after a repetition loop, or when it echoes the hotwords prompt), and tends to leave out
+a turn that repeats the one before it. Skipped regions are packed again, with new neighbours,
+and those skipped twice are decoded on their own by the fitted decoder, so no turn is lost to
+packing.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ PACK_LIMIT_S = 27.0
 PACK_GAP_S = 1.0
 MIN_CHARS_PER_SECOND = 0.75  # slow Mandarin is ~3 characters a second
 _RECHECK_MIN_S = 1.5  # shorter regions may hold a single 嗯
+PACKING_ROUNDS = 2
 
 
 @dataclass(frozen=True)
@@ -77,11 +80,14 @@ def pack_audio(samples: np.ndarray, pack: Sequence[Placement]) -> np.ndarray:
 
 
 def place_words(pack: Sequence[Placement], words: Sequence[WordTiming]) -> list[list[WordTiming]]:
-    """Each word to the region its middle is nearest to, its times the recording's."""
+    """Each word to the region its end is in (or nearest to), its times the recording's.
+
+    Whisper's alignment gives the silence before a turn to the turn's first word, which then
+    starts in the gap or even at the end of the previous region; its end is where the speech is.
+    """
     placed: list[list[WordTiming]] = [[] for _ in pack]
     for word, start, end, probability in words:
-        middle = (start + end) / 2
-        index = min(range(len(pack)), key=lambda i: pack[i].distance(middle))
+        index = min(range(len(pack)), key=lambda i: pack[i].distance(end))
         placement = pack[index]
         placed[index].append((word, placement.to_recording(start), placement.to_recording(end), probability))
     return placed
@@ -96,14 +102,28 @@ def looks_skipped(placement: Placement, words: Sequence[WordTiming]) -> bool:
 
 
 class PackedDecoder:
-    """Regions packed into 30 s windows, `batch_size` windows per encoder call; skipped regions
-    decoded again on their own by `fallback`."""
+    """Regions packed into 30 s windows, `batch_size` windows per encoder call; regions skipped
+    in `PACKING_ROUNDS` rounds of packing decoded on their own by `fallback`."""
 
     def __init__(self, fallback: FittedDecoder, *, batch_size: int) -> None:
         self.fallback = fallback
         self.batch_size = max(1, batch_size)
 
     def decode(self, samples: np.ndarray, regions: Sequence[Region]) -> list[RecognisedSegment]:
+        segments: list[RecognisedSegment] = []
+        pending = list(regions)
+        for _ in range(PACKING_ROUNDS):
+            if not pending:
+                break
+            decoded, pending = self._packed(samples, pending)
+            segments += decoded
+        segments += self.fallback.decode(samples, pending)
+        return sorted(segments, key=lambda segment: segment.start)
+
+    def _packed(
+        self, samples: np.ndarray, regions: Sequence[Region]
+    ) -> tuple[list[RecognisedSegment], list[Region]]:
+        """One round: the regions packed and decoded; the segments, and the regions skipped."""
         packs = pack_regions(regions)
         segments: list[RecognisedSegment] = []
         skipped: list[Region] = []
@@ -114,8 +134,7 @@ class PackedDecoder:
                 kept, missed = _segments_of_pack(pack, clip)
                 segments += kept
                 skipped += missed
-        segments += self.fallback.decode(samples, skipped)
-        return sorted(segments, key=lambda segment: segment.start)
+        return segments, sorted(skipped)
 
 
 def _segments_of_pack(

@@ -62,7 +62,7 @@ def load_terms(path: Path | None = None) -> tuple[str, ...]:
     return tuple(line for line in lines if line and not line.startswith("#"))
 
 
-def terms_prompt(terms: Iterable[str], max_chars: int = 48) -> str | None:
+def terms_prompt(terms: Iterable[str], max_chars: int = 36) -> str | None:
     """The hotwords prompt: terms joined by 、 and cut at whole terms to `max_chars`."""
     prompt = ""
     for term in terms:

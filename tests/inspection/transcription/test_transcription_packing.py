@@ -45,11 +45,13 @@ def test_packed_audio_holds_each_region_at_its_offset_with_silence_between() -> 
 def test_words_go_back_to_their_region_at_the_recording_time() -> None:
     pack = [Placement((30.0, 33.0), 0.0), Placement((61.0, 63.0), 4.0)]
     words = [("您好", 0.2, 0.6, 0.9), ("请讲", 2.7, 3.3, 0.8),    # ends in the gap: clamped
-             ("好的", 3.8, 4.3, 0.7),                           # starts in the gap, nearer the 2nd
-             ("谢谢", 5.0, 5.6, 0.6)]
+             ("每", 2.9, 4.3, 0.7),     # starts in the 1st (the gap's silence), ends in the 2nd
+             ("谢谢", 5.0, 5.6, 0.6),
+             ("啊", 6.2, 6.3, 0.5)]                             # after the last region: nearest
     first, second = place_words(pack, words)
     assert first == [("您好", 30.2, 30.6, 0.9), ("请讲", 32.7, 33.0, 0.8)]
-    assert second == [("好的", 61.0, 61.3, 0.7), ("谢谢", 62.0, 62.6, 0.6)]
+    # its start clamped to the start of the region it belongs to
+    assert second == [("每", 61.0, 61.3, 0.7), ("谢谢", 62.0, 62.6, 0.6), ("啊", 63.0, 63.0, 0.5)]
 
 
 @pytest.mark.parametrize(("region", "characters", "skipped"), [
@@ -91,11 +93,12 @@ def test_packed_decoder_decodes_skipped_regions_alone_and_keeps_time_order() -> 
     samples = np.ones(200 * RATE, dtype=np.float32)
     regions = [(1.0, 3.0), (10.0, 13.0), (40.0, 42.0), (44.0, 70.0), (100.0, 102.0)]
     segments = decoder.decode(samples, regions)
-    assert fallback.windows == [2, 1]  # three windows, two per encoder call
-    # the fake's words all land in the first region of a window: the others, and the 26 s region
-    # with four characters, are decoded again alone
-    assert fallback.alone == [(10.0, 13.0), (40.0, 42.0), (44.0, 70.0)]
+    # three windows, two per encoder call; the fake's words all land in the first region of a
+    # window, so the others, and the 26 s region with four characters, are packed again (two
+    # windows, one call) and those skipped again are decoded alone
+    assert fallback.windows == [2, 1, 2]
+    assert fallback.alone == [(40.0, 42.0), (44.0, 70.0)]
     assert [(s.start, s.text) for s in segments] == [
-        (1.1, "您好请讲"), (10.0, "嗯嗯好的"), (40.0, "嗯嗯好的"), (44.0, "嗯嗯好的"), (100.1, "您好请讲"),
+        (1.1, "您好请讲"), (10.1, "您好请讲"), (40.0, "嗯嗯好的"), (44.0, "嗯嗯好的"), (100.1, "您好请讲"),
     ]
     assert segments[0].avg_logprob == -0.2 and segments[0].confidence == pytest.approx(0.85)

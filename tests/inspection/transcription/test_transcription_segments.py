@@ -131,7 +131,7 @@ def test_finance_terms_make_a_short_prompt() -> None:
     terms = load_terms()
     assert "信用卡" in terms and not any(t.startswith("#") for t in terms)
     prompt = terms_prompt(terms)
-    assert prompt is not None and prompt.startswith("信用卡、账单") and len(prompt) <= 48
+    assert prompt is not None and prompt.startswith("信用卡、账单") and len(prompt) <= 36
     assert terms_prompt(terms, 7) == "信用卡、账单"  # cut at whole terms
     assert terms_prompt(terms, 0) is None and terms_prompt([]) is None
 
