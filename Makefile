@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install browser lint typecheck pytest bench clean
+.PHONY: run test install browser speech-tools lint typecheck pytest bench bench-asr clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,11 @@ install: $(STAMP)
 browser:
 	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y --no-install-recommends chromium fonts-noto-cjk)
+
+## Debian's espeak-ng + sox: bench/asr.py synthesises its 5-minute call with them
+speech-tools:
+	command -v espeak-ng >/dev/null && command -v sox >/dev/null || (apt-get update && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends espeak-ng sox)
 
 ## make run: inspect the bundled examples on the embedded defaults, print the report, then
 ## start the service (SQLite in $(DATA_DIR), in-process jobs) with the examples loaded
@@ -43,6 +48,10 @@ pytest: install browser
 bench: install
 	$(BIN)/python bench/rules.py
 	$(BIN)/python bench/service.py
+
+## ASR real-time factor and CER (several minutes a mode; see docs/transcription.md)
+bench-asr: install speech-tools
+	$(BIN)/python bench/asr.py --modes int8-batched int8-unpacked float32-batched
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache tests/artifacts

@@ -3,9 +3,9 @@
 One speaker's channel of a call is mostly silence: the other party is talking. Decoding every
 speech region in a window of its own costs one encoder pass per turn, which dominates on a CPU.
 `PackedDecoder` lays consecutive regions of a channel end to end, `PACK_GAP_S` of silence between
-them, into windows of up to `PACK_LIMIT_S` of audio, decodes each window once (30 s, as whisper
-was trained, so accuracy is that of full windows) and maps every word back, through the offset
-of the region it falls in, to the recording's time. A region that comes back with no words or
+them, into windows of up to `PACK_LIMIT_S` of audio, decodes each window once at whisper's native
+30 s and maps every word back, through the offset of the region it ends in, to the recording's
+time. A region that comes back with no words or
 far too few characters for its length is skipped: whisper now and then stops early in a
 window (after a repetition loop, or when it echoes the hotwords prompt), and tends to leave out
 a turn that repeats the one before it. Skipped regions are packed again, with new neighbours,
