@@ -43,7 +43,7 @@ from inspection.transcription import TranscriberOptions, load_transcriber
 from inspection.transcription.evaluation import character_error_rate
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synth_call import synthesise_call
+from synth_call import synthesise_call, turns_found
 
 logger = logging.getLogger("bench.asr")
 
@@ -121,9 +121,18 @@ def run_mode(mode: str, threads: int, files: list[tuple[Path, dict[str, str]]]) 
             "cer": {role: character_error_rate(reference[role], by_role[role]) for role in reference},
             "reference_chars": sum(len(_NOT_TEXT.sub("", text)) for text in reference.values()),
             "utterances": len(conversation.utterances), "text": by_role,
+            "turns_found": _turns_found(path, conversation),
         })
     result["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
+
+
+def _turns_found(path: Path, conversation: Any) -> float | None:
+    turns_file = path.with_suffix(".turns.json")
+    if not turns_file.exists():
+        return None
+    spoken = [(u.role, u.start, u.end) for u in conversation.utterances]
+    return turns_found([tuple(turn) for turn in json.loads(turns_file.read_text())], spoken)
 
 
 def _write(line: str = "") -> None:
@@ -135,7 +144,7 @@ def print_report(results: list[dict[str, Any]]) -> None:
     for result in results:
         for item in result["files"]:
             cers = " ".join(f"{role}={value:.1%}" for role, value in item["cer"].items()) or (
-                f"(synthetic: {item['utterances']} utterances, no CER)")
+                f"synthetic: {item['turns_found']:.0%} of turns found, {item['utterances']} utterances")
             _write(f"{result['mode']:<20}{item['file']:<16}{item['seconds']:>8.1f}"
                   f"{item['elapsed']:>8.2f}{item['rtf']:>7.3f}  {cers}")
         clips = [item for item in result["files"] if "any" in item["cer"]]
@@ -165,8 +174,9 @@ def main(argv: list[str] | None = None) -> int:
     files = [(args.speech_dir / name, {"any": text}) for name, text in refs.items()]
     if args.call_minutes > 0:
         synthetic = workdir / f"synth_{args.call_minutes:g}min.wav"
-        if not synthetic.exists():
-            synthesise_call(synthetic, args.call_minutes)
+        turns_file = synthetic.with_suffix(".turns.json")
+        if not turns_file.exists():
+            turns_file.write_text(json.dumps(synthesise_call(synthetic, args.call_minutes)))
         files.append((synthetic, {}))
         call = workdir / f"real_{args.call_minutes:g}min.wav"
         files.append((call, compose_call(args.speech_dir, args.call_minutes, call)))

@@ -75,31 +75,46 @@ def speak(text: str) -> np.ndarray:
             return np.frombuffer(handle.readframes(handle.getnframes()), "<i2").astype(np.float32)
 
 
-def synthesise_call(path: Path, minutes: float = 5.0, seed: int = 7) -> int:
+Turn = tuple[str, float, float]  # role, start, end (seconds)
+
+
+def synthesise_call(path: Path, minutes: float = 5.0, seed: int = 7) -> list[Turn]:
     """Agent turns on the left, customer turns on the right, alternating for `minutes`; the
-    customer sometimes starts before the agent has finished. Returns the number of turns."""
+    customer sometimes starts before the agent has finished. Returns the turns placed."""
     agent = [speak(text) for text in AGENT_TURNS]
     customer = [speak(text) for text in CUSTOMER_TURNS]
     total = int(minutes * 60 * RATE)
     left, right = np.zeros(total, np.float32), np.zeros(total, np.float32)
     rng = np.random.default_rng(seed)
-    cursor, turns = int(0.5 * RATE), 0
+    cursor = int(0.5 * RATE)
+    turns: list[Turn] = []
     while True:
-        said, answer = agent[turns % len(agent)], customer[(turns * 7) % len(customer)]
+        exchange = len(turns) // 2
+        said, answer = agent[exchange % len(agent)], customer[(exchange * 7) % len(customer)]
         if cursor + len(said) + len(answer) + 3 * RATE > total:
             break
         left[cursor : cursor + len(said)] = said
+        turns.append(("agent", cursor / RATE, (cursor + len(said)) / RATE))
         cursor += len(said) + int(rng.uniform(-0.5, 1.2) * RATE)
         right[cursor : cursor + len(answer)] = answer
+        turns.append(("customer", cursor / RATE, (cursor + len(answer)) / RATE))
         cursor += len(answer) + int(rng.uniform(0.3, 1.5) * RATE)
-        turns += 1
     pcm = np.stack([left, right], axis=1).clip(-32768, 32767).astype("<i2")
     with wave.open(str(path), "wb") as handle:
         handle.setnchannels(2)
         handle.setsampwidth(2)
         handle.setframerate(RATE)
         handle.writeframes(pcm.tobytes())
-    return 2 * turns
+    return turns
+
+
+def turns_found(turns: list[Turn], utterances: list[Turn]) -> float:
+    """Share of the turns that overlap an utterance of the same role (structure, not words)."""
+    found = sum(
+        any(role == u_role and start < u_end and u_start < end for u_role, u_start, u_end in utterances)
+        for role, start, end in turns
+    )
+    return found / max(1, len(turns))
 
 
 def main() -> None:
@@ -108,7 +123,7 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=5.0)
     args = parser.parse_args()
     turns = synthesise_call(args.output, args.minutes)
-    sys.stdout.write(f"{args.output}: {turns} turns, {args.minutes:g} min\n")
+    sys.stdout.write(f"{args.output}: {len(turns)} turns, {args.minutes:g} min\n")
 
 
 if __name__ == "__main__":
