@@ -33,6 +33,7 @@ A small BERT-style sequence classifier trained from scratch by
 | max length | {max_length} tokens (longer texts are truncated) |
 | masked-LM pre-training | {mlm} epoch(s) on the training texts |
 | supervised training | {epochs} epoch(s), batch {batch_size}, AdamW lr {learning_rate}, seed {seed} |
+| distillation | teacher `{teacher}` (n-gram LR, {teacher_folds}-fold out-of-fold), weight {teacher_weight} |
 | parameters | {parameters:,} |
 | size on disk | {size_mb:.1f} MB (weights stored as float16 safetensors; computed in float32) |
 | training time | {train_minutes} min on {threads} CPU thread(s) |
@@ -73,8 +74,12 @@ a stronger Hugging Face classification directory (see `docs/sentiment.md`).
 """
 
 
+#: Settings of runs recorded before they existed.
+_CONFIG_DEFAULTS = {"teacher": "none", "teacher_folds": 0, "teacher_weight": 0.0}
+
+
 def render_model_card(metrics: dict[str, Any]) -> str:
-    config = metrics["config"]
+    config = {**_CONFIG_DEFAULTS, **metrics["config"]}
     return CARD.format(
         **config,
         mlm=config.get("mlm_epochs", 0),

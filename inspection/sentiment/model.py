@@ -33,7 +33,8 @@ from inspection.types import SentimentAnalyzer, SentimentLabel, SentimentResult
 logger = logging.getLogger("inspection.sentiment")
 
 DEFAULT_MODEL_DIR = Path(__file__).with_name("model")
-DEFAULT_MAX_LENGTH = 128
+DEFAULT_MAX_LENGTH = 128  # when neither the tokenizer nor the config gives a limit
+MAX_LENGTH_CAP = 512
 BINARY_NEUTRAL_BAND = (0.35, 0.65)
 EMPTY_RESULT = SentimentResult(label="neutral", score=0.5)
 # Texts the fast forward pass must score exactly as the model's own: one alone (no padding),
@@ -41,7 +42,7 @@ EMPTY_RESULT = SentimentResult(label="neutral", score=0.5)
 PROBE_BATCHES = (
     ["好"],
     ["我想查一下这个月的账单", "你们这什么破服务，等了半个小时还没人管！", "嗯"],
-    ["谢谢" * 100, "行吧"],
+    ["谢谢" * 300, "行吧"],
 )
 
 Forward = Callable[[Any, Any], Any]  # (input_ids, attention_mask) -> logits
@@ -134,12 +135,13 @@ def load_sentiment_model(
     *,
     threads: int | None = None,
     batch_size: int = 64,
-    max_length: int = DEFAULT_MAX_LENGTH,
+    max_length: int | None = None,
 ) -> SentimentAnalyzer:
     """Load a Hugging Face sequence-classification model directory, offline, onto the CPU.
 
     `model_dir` None loads the embedded model shipped with zhijian. `threads` sets torch's
-    intra-op thread count (None leaves torch's default). Raises `ModelLoadError` when the
+    intra-op thread count (None leaves torch's default). `max_length` None truncates at the
+    model's own limit (`model_limit`). Raises `ModelLoadError` when the
     directory is missing or is not a usable model.
     """
     path = Path(model_dir) if model_dir is not None else DEFAULT_MODEL_DIR
@@ -165,13 +167,26 @@ def load_sentiment_model(
             "和分词器文件，或重新训练内置模型 (cannot load sentiment model)"
         ) from error
     model.eval()
-    limit = min(max_length, getattr(model.config, "max_position_embeddings", max_length))
+    limit = min(max_length or MAX_LENGTH_CAP, model_limit(model, tokenizer))
     labels = tuple(map_label_names(dict(model.config.id2label)))
     forward = fast_forward(model, tokenizer, limit)
     logger.info("loaded sentiment model %s (%d labels, %s forward pass)", path, len(labels),
                 "plain-torch" if forward else "transformers")
     return TransformersSentiment(model, tokenizer, labels, batch_size=batch_size, max_length=limit,
                                  forward=forward)
+
+
+def model_limit(model: Any, tokenizer: Any) -> int:
+    """The longest input the model takes: its tokenizer's ``model_max_length`` and its position
+    embeddings (whichever is smaller, at most `MAX_LENGTH_CAP`); `DEFAULT_MAX_LENGTH` when
+    neither is given."""
+    limits = [
+        value
+        for value in (getattr(tokenizer, "model_max_length", None),
+                      getattr(model.config, "max_position_embeddings", None))
+        if isinstance(value, int) and 0 < value < 1_000_000  # transformers' "no limit" is huge
+    ]
+    return min(*limits, MAX_LENGTH_CAP) if limits else DEFAULT_MAX_LENGTH
 
 
 def fast_forward(model: Any, tokenizer: Any, max_length: int) -> Forward | None:

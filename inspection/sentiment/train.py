@@ -5,6 +5,8 @@ the call-centre utterances shipped in this package. Seeds are fixed, the split i
 each text (see `inspection.sentiment.data`), the epoch with the best dev accuracy is kept, and
 the saved directory is reloaded with `load_sentiment_model` and scored on the test splits;
 ``metrics.json`` and the model card ``README.md`` are written next to the weights.
+``--teacher char`` adds distillation from an n-gram teacher (`inspection.sentiment.teacher`,
+losses in `inspection.sentiment.loss`).
 """
 
 from __future__ import annotations
@@ -28,20 +30,22 @@ from inspection.sentiment.data import (
     Dataset,
     Example,
     load_dataset,
-    split_digest,
 )
 from inspection.sentiment.evaluation import evaluate, review_accuracy
+from inspection.sentiment.loss import classification_loss, training_loss
 from inspection.sentiment.model import DEFAULT_MODEL_DIR, TransformersSentiment, load_sentiment_model
 from inspection.sentiment.pretrain import pretrain_mlm
+from inspection.sentiment.saving import save_model, size_on_disk, split_record, versions
+from inspection.sentiment.teacher import TEACHERS, TeacherConfig, teacher_probabilities
 from inspection.sentiment.vocab import build_char_vocab, build_tokenizer
 from inspection.types import SentimentLabel
 
 logger = logging.getLogger("inspection.sentiment.train")
 
+__all__ = ["LABELS", "TrainConfig", "classification_loss", "main", "run", "training_examples"]
+
 LABELS: tuple[SentimentLabel, ...] = ("negative", "neutral", "positive")
-SPLIT_RULE = (
-    "md5(text) bucket 0-99: reviews 0-9 test, 10-19 dev, rest train; call-centre 0-39 test, rest train"
-)
+TEACHER_ROWS = ("reviews", "all")  # which training rows learn from the teacher's probabilities
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,10 @@ class TrainConfig:
     vocab_size: int = 4000
     callcentre_repeat: int = 30
     mlm_epochs: int = 0
+    teacher: str = "none"
+    teacher_weight: float = 0.8
+    teacher_folds: int = 5
+    teacher_rows: str = "reviews"
     threads: int = 1
     max_minutes: float = 120.0
 
@@ -91,10 +99,13 @@ def build_model(config: TrainConfig, vocab_size: int, pad_id: int) -> Any:
 
 @dataclass(frozen=True)
 class _Targets:
-    """Per training row: the label index, and whether the row is binary (a review)."""
+    """Per training row: the label index, whether the row is binary (a review), and the
+    teacher's probabilities (None without a teacher)."""
 
     labels: list[int]
     binary: list[bool]
+    soft: list[list[float]] | None = None
+    soft_weight: float = 0.0
 
 
 @dataclass
@@ -129,18 +140,6 @@ def _start_run(config: TrainConfig, model: Any, pad_id: int, steps: int) -> _Run
     return _Run(model, optimizer, schedule, pad_id, time.monotonic(), config.max_minutes)
 
 
-def classification_loss(logits: Any, labels: Any, binary: Any) -> Any:
-    """Cross-entropy where binary rows (reviews: negative or positive, never neutral) are scored
-    over negative/positive only, so the review corpora do not teach the model that a neutral
-    request is unlikely; the neutral class is learnt from the call-centre rows alone."""
-    import torch
-
-    neutral = torch.zeros_like(logits, dtype=torch.bool)
-    neutral[:, LABELS.index("neutral")] = True
-    masked = logits.masked_fill(neutral & binary[:, None], float("-inf"))
-    return torch.nn.functional.cross_entropy(masked, labels)
-
-
 def _train_epoch(
     run: _Run, epoch: int, batches: list[list[int]], rows: list[list[int]], data: _Targets
 ) -> None:
@@ -151,8 +150,9 @@ def _train_epoch(
         ids, mask = collate([rows[i] for i in batch], run.pad_id)
         labels = torch.tensor([data.labels[i] for i in batch])
         binary = torch.tensor([data.binary[i] for i in batch])
+        soft = torch.tensor([data.soft[i] for i in batch]) if data.soft is not None else None
         logits = run.model(input_ids=ids, attention_mask=mask).logits
-        loss = classification_loss(logits, labels, binary)
+        loss = training_loss(logits, labels, binary, soft, data.soft_weight)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(run.model.parameters(), 1.0)
         run.optimizer.step()
@@ -172,8 +172,34 @@ def _train_epoch(
             return
 
 
+def teacher_targets(
+    config: TrainConfig, dataset: Dataset, examples: Sequence[Example], cache: Path | None
+) -> list[list[float]] | None:
+    """The teacher's out-of-fold probabilities of each review row (None: no teacher)."""
+    if config.teacher == "none":
+        return None
+    if config.teacher not in TEACHERS or config.teacher_rows not in TEACHER_ROWS:
+        raise ValueError(f"--teacher must be one of {TEACHERS}, --teacher-rows one of {TEACHER_ROWS}")
+    teacher = TeacherConfig(
+        kind=config.teacher, folds=config.teacher_folds, callcentre_weight=config.callcentre_repeat
+    )
+    by_text = teacher_probabilities(training_examples(dataset, 1), LABELS, teacher, cache)
+    keep_hard = config.teacher_rows == "reviews"
+    return [
+        one_hot(e.label) if keep_hard and e.source == CALLCENTRE_SOURCE else by_text[e.text]
+        for e in examples
+    ]
+
+
+def one_hot(label: SentimentLabel) -> list[float]:
+    """A call-centre row's soft target with ``--teacher-rows reviews``: its own label. The n-gram
+    teacher is no better than the student on these turns; following it there (``all``) cost 4
+    points in run 6 of docs/sentiment.md."""
+    return [float(label == name) for name in LABELS]
+
+
 def train(
-    config: TrainConfig, dataset: Dataset, tokenizer: Any, model: Any
+    config: TrainConfig, dataset: Dataset, tokenizer: Any, model: Any, teacher_cache: Path | None = None
 ) -> tuple[Any, list[dict[str, float]]]:
     """Run the epochs; return the model of the best dev epoch and the per-epoch history."""
     examples = training_examples(dataset, config.callcentre_repeat)
@@ -182,6 +208,8 @@ def train(
     targets = _Targets(
         labels=[LABELS.index(e.label) for e in examples],
         binary=[e.source != CALLCENTRE_SOURCE for e in examples],
+        soft=teacher_targets(config, dataset, examples, teacher_cache),
+        soft_weight=config.teacher_weight,
     )
     rng = random.Random(config.seed)
     steps = config.epochs * -(-len(rows) // config.batch_size)
@@ -210,21 +238,9 @@ def dev_accuracy(model: Any, tokenizer: Any, examples: Sequence[Example], max_le
     return review_accuracy(analyzer.predict([e.text for e in examples]), examples)
 
 
-def save_model(model: Any, tokenizer: Any, output_dir: Path) -> None:
-    """Weights in float16 safetensors (half the size; the loader computes in float32)."""
-    output_dir.mkdir(parents=True, exist_ok=True)
-    model.half().save_pretrained(output_dir, safe_serialization=True)
-    tokenizer.save_pretrained(output_dir)
-    model.float()
-
-
-def size_on_disk(directory: Path) -> int:
-    """Bytes of the model files (weights, config, tokenizer), not the card or the metrics."""
-    skipped = {"README.md", "metrics.json"}
-    return sum(p.stat().st_size for p in directory.iterdir() if p.is_file() and p.name not in skipped)
-
-
-def run(config: TrainConfig, data_dir: Path, output_dir: Path) -> dict[str, Any]:
+def run(
+    config: TrainConfig, data_dir: Path, output_dir: Path, teacher_cache: Path | None = None
+) -> dict[str, Any]:
     """Train, save, reload the saved directory, score it, write metrics.json and the card."""
     import torch
 
@@ -237,7 +253,7 @@ def run(config: TrainConfig, data_dir: Path, output_dir: Path) -> dict[str, Any]
     model = build_model(config, len(tokenizer.get_vocab()), tokenizer.pad_token_id)
     started = time.monotonic()
     mlm_losses = pretrain(config, model, tokenizer, texts) if config.mlm_epochs else []
-    model, history = train(config, dataset, tokenizer, model)
+    model, history = train(config, dataset, tokenizer, model, teacher_cache)
     train_minutes = round((time.monotonic() - started) / 60, 1)
     save_model(model, tokenizer, output_dir)
     shipped = load_sentiment_model(output_dir, threads=config.threads)
@@ -273,38 +289,26 @@ def pretrain(config: TrainConfig, model: Any, tokenizer: Any, texts: list[str]) 
     )
 
 
-def split_record(dataset: Dataset) -> dict[str, Any]:
-    digests = {
-        "review_test": split_digest(dataset.review_test),
-        "callcentre_test": split_digest(dataset.callcentre_test),
-    }
-    return {"rule": SPLIT_RULE, "sizes": dataset.sizes(), "test_digests": digests}
-
-
-def versions() -> dict[str, str]:
-    import torch
-    import transformers
-
-    return {"torch": torch.__version__, "transformers": transformers.__version__}
-
-
-def parse_args(argv: Sequence[str] | None) -> tuple[TrainConfig, Path, Path]:
+def parse_args(argv: Sequence[str] | None) -> tuple[TrainConfig, Path, Path, Path | None]:
     parser = argparse.ArgumentParser(description="训练内置情感模型 (train the embedded sentiment model)")
     parser.add_argument(
         "--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="评论语料目录 (review corpora)"
     )
     parser.add_argument("--output-dir", type=Path, default=DEFAULT_MODEL_DIR, help="模型输出目录")
+    parser.add_argument(
+        "--teacher-cache", type=Path, default=None, help="教师概率缓存 .npz (teacher probabilities cache)"
+    )
     for name, value in asdict(TrainConfig()).items():
         parser.add_argument(f"--{name.replace('_', '-')}", type=type(value), default=value)
     args = vars(parser.parse_args(argv))
-    data_dir, output_dir = args.pop("data_dir"), args.pop("output_dir")
-    return TrainConfig(**args), data_dir, output_dir
+    data_dir, output_dir, cache = args.pop("data_dir"), args.pop("output_dir"), args.pop("teacher_cache")
+    return TrainConfig(**args), data_dir, output_dir, cache
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    config, data_dir, output_dir = parse_args(argv)
-    metrics = run(config, data_dir, output_dir)
+    config, data_dir, output_dir, teacher_cache = parse_args(argv)
+    metrics = run(config, data_dir, output_dir, teacher_cache)
     logger.info(
         "review test %.4f, call-centre test %.4f",
         metrics["review_test_accuracy"],

@@ -150,3 +150,16 @@ def test_embedded_model_uses_the_fast_forward_with_the_same_results(model) -> No
     for fast, slow in zip(model.predict(texts), plain.predict(texts), strict=True):
         assert fast.label == slow.label
         assert fast.score == pytest.approx(slow.score, abs=1e-6)
+
+
+def test_model_limit_is_the_smaller_of_tokenizer_and_positions() -> None:
+    from inspection.sentiment.model import DEFAULT_MAX_LENGTH, MAX_LENGTH_CAP, model_limit
+
+    def fake(tokenizer_limit: object, positions: object) -> tuple[SimpleNamespace, SimpleNamespace]:
+        return (SimpleNamespace(config=SimpleNamespace(max_position_embeddings=positions)),
+                SimpleNamespace(model_max_length=tokenizer_limit))
+
+    assert model_limit(*fake(256, 256)) == 256
+    assert model_limit(*fake(128, 512)) == 128
+    assert model_limit(*fake(int(1e30), 514)) == MAX_LENGTH_CAP  # RoBERTa-style: capped
+    assert model_limit(*fake(None, None)) == DEFAULT_MAX_LENGTH
