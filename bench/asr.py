@@ -43,7 +43,7 @@ from inspection.transcription import TranscriberOptions, load_transcriber
 from inspection.transcription.evaluation import character_error_rate
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synth_call import synthesise_call, turns_found
+from synth_call import synthesise_call, turns_found, write_stereo_wav
 
 logger = logging.getLogger("bench.asr")
 
@@ -92,12 +92,7 @@ def compose_call(speech_dir: Path, minutes: float, path: Path) -> dict[str, str]
         texts["agent"] += refs["zh_welcome.wav"]
         texts["customer"] += refs["zh_happy.wav"]
         turn += 1
-    pcm = np.stack([left, right], axis=1).astype("<i2")
-    with wave.open(str(path), "wb") as handle:
-        handle.setnchannels(2)
-        handle.setsampwidth(2)
-        handle.setframerate(rate)
-        handle.writeframes(pcm.tobytes())
+    write_stereo_wav(path, left, right, rate)
     return texts
 
 

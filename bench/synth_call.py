@@ -99,13 +99,18 @@ def synthesise_call(path: Path, minutes: float = 5.0, seed: int = 7) -> list[Tur
         right[cursor : cursor + len(answer)] = answer
         turns.append(("customer", cursor / RATE, (cursor + len(answer)) / RATE))
         cursor += len(answer) + int(rng.uniform(0.3, 1.5) * RATE)
+    write_stereo_wav(path, left, right, RATE)
+    return turns
+
+
+def write_stereo_wav(path: Path, left: np.ndarray, right: np.ndarray, rate: int) -> None:
+    """Two channels of int16-scale samples as a 16-bit PCM stereo WAV."""
     pcm = np.stack([left, right], axis=1).clip(-32768, 32767).astype("<i2")
     with wave.open(str(path), "wb") as handle:
         handle.setnchannels(2)
         handle.setsampwidth(2)
-        handle.setframerate(RATE)
+        handle.setframerate(rate)
         handle.writeframes(pcm.tobytes())
-    return turns
 
 
 def turns_found(turns: list[Turn], utterances: list[Turn]) -> float:

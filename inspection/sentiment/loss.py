@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-NEUTRAL_INDEX = 1  # LABELS = ("negative", "neutral", "positive")
+from inspection.types import SentimentLabel
+
+LABELS: tuple[SentimentLabel, ...] = ("negative", "neutral", "positive")  # the model's class order
+NEUTRAL_INDEX = LABELS.index("neutral")
 
 
 def _neutral_of_binary(logits: Any, binary: Any) -> Any:

@@ -32,7 +32,7 @@ from inspection.sentiment.data import (
     load_dataset,
 )
 from inspection.sentiment.evaluation import evaluate, review_accuracy
-from inspection.sentiment.loss import classification_loss, training_loss
+from inspection.sentiment.loss import LABELS, classification_loss, training_loss
 from inspection.sentiment.model import DEFAULT_MODEL_DIR, TransformersSentiment, load_sentiment_model
 from inspection.sentiment.pretrain import pretrain_mlm
 from inspection.sentiment.saving import save_model, size_on_disk, split_record, versions
@@ -44,7 +44,6 @@ logger = logging.getLogger("inspection.sentiment.train")
 
 __all__ = ["LABELS", "TrainConfig", "classification_loss", "main", "run", "training_examples"]
 
-LABELS: tuple[SentimentLabel, ...] = ("negative", "neutral", "positive")
 TEACHER_ROWS = ("reviews", "all")  # which training rows learn from the teacher's probabilities
 
 

