@@ -70,7 +70,9 @@ def speak(text: str) -> np.ndarray:
         raw, resampled = Path(folder) / "raw.wav", Path(folder) / "16k.wav"
         voice = ["espeak-ng", "-v", "cmn-latn-pinyin", "-s", "165"]
         subprocess.run([*voice, "-w", str(raw), pinyin], check=True)
-        subprocess.run(["sox", "-V1", str(raw), "-r", str(RATE), str(resampled), "gain", "-1"], check=True)
+        no_dither = ["-D"]  # sox dithers randomly by default: the call would differ run to run
+        subprocess.run(["sox", "-V1", str(raw), *no_dither, "-r", str(RATE), str(resampled), "gain", "-1"],
+                       check=True)
         with wave.open(str(resampled), "rb") as handle:
             return np.frombuffer(handle.readframes(handle.getnframes()), "<i2").astype(np.float32)
 
