@@ -1,6 +1,6 @@
 """Sentiment per utterance and per conversation.
 
-`load_sentiment_model()` serves the embedded character-level BERT (or any Hugging Face
+`load_sentiment_model()` serves the embedded small subword BERT (or any Hugging Face
 sequence-classification directory) as a `SentimentAnalyzer`; `LexiconSentiment` is the fast
 dictionary fallback; `conversation_sentiment()` summarises the customer's turns. Importing this
 package does not import torch or transformers: the loader does, when called.

@@ -19,7 +19,7 @@ pipeline_tag: text-classification
 tags: [sentiment, chinese, call-centre, zhijian]
 ---
 
-# zhijian embedded sentiment model (zh, character-level BERT)
+# zhijian embedded sentiment model (zh, {tokenizer_title} BERT)
 
 A small BERT-style sequence classifier trained from scratch by
 `python -m inspection.sentiment.train` for zhijian (质检). Labels: `negative`, `neutral`,
@@ -29,7 +29,7 @@ A small BERT-style sequence classifier trained from scratch by
 |---|---|
 | architecture | `BertForSequenceClassification`, FFN size {intermediate_size} |
 | layers × hidden, heads | {layers} × {hidden_size}, {heads} heads |
-| vocabulary | {vocab} tokens: the most frequent characters of the training texts + Latin letters/digits |
+| vocabulary | {vocab} tokens: {vocabulary} |
 | max length | {max_length} tokens (longer texts are truncated) |
 | masked-LM pre-training | {mlm} epoch(s) on the training texts |
 | supervised training | {epochs} epoch(s), batch {batch_size}, AdamW lr {learning_rate}, seed {seed} |
@@ -75,13 +75,25 @@ a stronger Hugging Face classification directory (see `docs/sentiment.md`).
 
 
 #: Settings of runs recorded before they existed.
-_CONFIG_DEFAULTS = {"teacher": "none", "teacher_folds": 0, "teacher_weight": 0.0}
+_CONFIG_DEFAULTS = {"teacher": "none", "teacher_folds": 0, "teacher_weight": 0.0, "tokenizer": "char"}
+
+_VOCABULARIES = {
+    "char": ("character-level", "the most frequent characters of the training texts + Latin letters/digits"),
+    "unigram": (
+        "subword",
+        "a unigram-LM subword vocabulary learnt from the training texts (pieces of 1–4 "
+        "characters: 服务态度, 很干净 …; NFKC, lower-cased)",
+    ),
+}
 
 
 def render_model_card(metrics: dict[str, Any]) -> str:
     config = {**_CONFIG_DEFAULTS, **metrics["config"]}
+    title, vocabulary = _VOCABULARIES[config["tokenizer"]]
     return CARD.format(
         **config,
+        tokenizer_title=title,
+        vocabulary=vocabulary,
         mlm=config.get("mlm_epochs", 0),
         vocab=config["vocab_size"],
         parameters=metrics["parameters"],
