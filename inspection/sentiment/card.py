@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from inspection.sentiment.vocab import UNIGRAM_MAX_PIECE
+
 CARD = """\
 ---
 language: zh
@@ -81,8 +83,8 @@ _VOCABULARIES = {
     "char": ("character-level", "the most frequent characters of the training texts + Latin letters/digits"),
     "unigram": (
         "subword",
-        "a unigram-LM subword vocabulary learnt from the training texts (pieces of 1–4 "
-        "characters: 服务态度, 很干净 …; NFKC, lower-cased)",
+        "a unigram-LM subword vocabulary learnt from the training texts (pieces of "
+        f"1–{UNIGRAM_MAX_PIECE} characters: 服务态度, 很干净 …; NFKC, lower-cased)",
     ),
 }
 

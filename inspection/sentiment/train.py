@@ -39,12 +39,7 @@ from inspection.sentiment.model import DEFAULT_MODEL_DIR, TransformersSentiment,
 from inspection.sentiment.pretrain import pretrain_mlm
 from inspection.sentiment.saving import save_model, size_on_disk, split_record, versions
 from inspection.sentiment.teacher import TEACHERS, TeacherConfig, teacher_probabilities
-from inspection.sentiment.vocab import (
-    TOKENIZERS,
-    build_char_vocab,
-    build_tokenizer,
-    build_unigram_tokenizer,
-)
+from inspection.sentiment.vocab import TOKENIZERS
 from inspection.types import SentimentLabel
 
 logger = logging.getLogger("inspection.sentiment.train")
@@ -283,11 +278,9 @@ def run(
 
 def make_tokenizer(config: TrainConfig, texts: list[str]) -> Any:
     """The run's tokenizer, its vocabulary learnt from the training texts only."""
-    if config.tokenizer == "unigram":
-        return build_unigram_tokenizer(texts, config.vocab_size, config.max_length)
-    if config.tokenizer != "char":
-        raise ValueError(f"--tokenizer must be one of {TOKENIZERS}")
-    return build_tokenizer(build_char_vocab(texts, config.vocab_size), config.max_length)
+    if config.tokenizer not in TOKENIZERS:
+        raise ValueError(f"--tokenizer must be one of {tuple(TOKENIZERS)}")
+    return TOKENIZERS[config.tokenizer](texts, config.vocab_size, config.max_length)
 
 
 def pretrain(config: TrainConfig, model: Any, tokenizer: Any, texts: list[str]) -> list[float]:

@@ -1,6 +1,6 @@
 """The vocabulary and tokenizer of the embedded model (training time only).
 
-``char`` (`build_char_vocab` + `build_tokenizer`): Chinese characters and punctuation are one
+``char`` (`build_char_tokenizer`): Chinese characters and punctuation are one
 token each (BERT's basic tokenizer splits them); runs of Latin letters and digits are split into
 single characters by WordPiece (``a ##b …``), so English words and numbers never become one
 opaque ``[UNK]``.
@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import string
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
-TOKENIZERS = ("char", "unigram")
 UNIGRAM_MAX_PIECE = 4
 ASCII_PIECES = tuple(string.ascii_lowercase + string.digits)
 
@@ -39,6 +38,11 @@ def build_char_vocab(texts: Iterable[str], size: int) -> list[str]:
             vocab.append(char)
             seen.add(char)
     return vocab
+
+
+def build_char_tokenizer(texts: Iterable[str], size: int, max_length: int) -> Any:
+    """One token per character: the `size` most frequent ones of `texts` (`build_char_vocab`)."""
+    return build_tokenizer(build_char_vocab(texts, size), max_length)
 
 
 def build_tokenizer(vocab: list[str], max_length: int) -> Any:
@@ -87,3 +91,10 @@ def build_unigram_tokenizer(texts: Iterable[str], size: int, max_length: int) ->
         mask_token="[MASK]",
         model_max_length=max_length,
     )
+
+
+#: ``--tokenizer`` name → builder(texts, vocabulary size, max length).
+TOKENIZERS: dict[str, Callable[[Iterable[str], int, int], Any]] = {
+    "char": build_char_tokenizer,
+    "unigram": build_unigram_tokenizer,
+}

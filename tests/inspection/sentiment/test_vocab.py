@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from inspection.sentiment.vocab import UNIGRAM_MAX_PIECE, build_unigram_tokenizer
+from inspection.sentiment.vocab import SPECIAL_TOKENS, UNIGRAM_MAX_PIECE, build_unigram_tokenizer
 
 TEXTS = [
     "房间很干净，服务态度也不错",
@@ -20,7 +20,8 @@ def test_unigram_learns_multi_character_pieces_and_reloads(tmp_path) -> None:
     pieces = tokenizer.tokenize("服务态度不错")
     assert "".join(pieces) == "服务态度不错"
     assert any(len(piece) > 1 for piece in pieces)
-    assert max(len(piece) for piece in tokenizer.get_vocab()) <= max(UNIGRAM_MAX_PIECE, len("[MASK]"))
+    pieces_learnt = set(tokenizer.get_vocab()) - set(SPECIAL_TOKENS)
+    assert max(len(piece) for piece in pieces_learnt) <= UNIGRAM_MAX_PIECE
 
     tokenizer.save_pretrained(tmp_path)
     reloaded = AutoTokenizer.from_pretrained(tmp_path, local_files_only=True)
