@@ -3,7 +3,8 @@ baseline on the held-out test splits, plus batched CPU throughput and model size
 
     .venv/bin/python bench/sentiment.py [--data-dir ../shared/data/sentiment] [--model-dir DIR]
 
-The splits come from `inspection.sentiment.data` (the same function the training script uses),
+The splits come from `inspection.sentiment.training.dataset` (the same function the training
+script uses),
 so no test text was seen in training. The linear baseline is trained on the very same training
 examples as the embedded model (call-centre utterances repeated as in training); its `C` is
 chosen on the review dev split. Every analyzer is scored on the same texts; with
@@ -26,17 +27,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import torch
+from safetensors import safe_open
+
 from inspection.sentiment import LexiconSentiment
-from inspection.sentiment.card import write_model_card
-from inspection.sentiment.data import DEFAULT_DATA_DIR, Dataset, Example, load_dataset
-from inspection.sentiment.evaluation import evaluate, label_accuracy, review_accuracy
-from inspection.sentiment.model import (
+from inspection.sentiment.classifier import (
     BINARY_NEUTRAL_BAND,
     DEFAULT_MODEL_DIR,
     EMPTY_RESULT,
     load_sentiment_model,
 )
-from inspection.sentiment.train import LABELS, TrainConfig, training_examples
+from inspection.sentiment.training.card import write_model_card
+from inspection.sentiment.training.config import TrainConfig
+from inspection.sentiment.training.dataset import (
+    DEFAULT_DATA_DIR,
+    Dataset,
+    Example,
+    load_dataset,
+    training_examples,
+)
+from inspection.sentiment.training.evaluation import evaluate, label_accuracy, review_accuracy
+from inspection.sentiment.training.loss import LABELS
 from inspection.types import SentimentAnalyzer, SentimentLabel, SentimentResult
 
 logger = logging.getLogger("bench.sentiment")
@@ -55,6 +66,7 @@ class SnowNLPSentiment:
     """SnowNLP's bundled naive-Bayes sentiment (trained on shopping reviews) as an analyzer."""
 
     def predict(self, texts: Sequence[str]) -> list[SentimentResult]:
+        # snownlp is optional (the `bench` extra) and only this contender needs it.
         from snownlp import SnowNLP
 
         results = []
@@ -85,6 +97,7 @@ class LinearBaseline:
 
 def train_linear_baseline(dataset: Dataset, repeat: int) -> tuple[LinearBaseline, float]:
     """Fit TF-IDF + LR on the training split; pick C by review dev accuracy."""
+    # scikit-learn is optional (the `bench` extra): imported where the baseline is fitted.
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
@@ -118,8 +131,6 @@ def throughput(analyzer: SentimentAnalyzer, texts: Sequence[str], rounds: int = 
 
 def model_size(model_dir: Path) -> dict[str, Any]:
     """Parameter count (from the safetensors headers) and bytes on disk of a model directory."""
-    from safetensors import safe_open
-
     parameters = 0
     for weights in model_dir.glob("*.safetensors"):
         with safe_open(str(weights), framework="pt") as handle:
@@ -182,8 +193,6 @@ def render(report: dict[str, Any]) -> str:
 
 def measure_throughput(model: Any, dataset: Dataset, threads: int, batch_size: int) -> dict[str, Any]:
     """Utterances/s of the embedded model on call-centre turns and on review texts."""
-    import torch
-
     torch.set_num_threads(threads)
     calls = [e.text for e in dataset.callcentre_test] * 15
     reviews = [e.text for e in dataset.review_test]

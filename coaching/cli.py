@@ -1,4 +1,4 @@
-"""`zhijian metrics`, `zhijian scorecard` and `zhijian coach` (registered by inspection.cli).
+"""`zhijian metrics`, `zhijian scorecard` and `zhijian coach` (registered by the `zhijian` program).
 
 Invalid input → a message naming the file (and line) on stderr and exit code 2. Skipped
 ticket / manual-input rows are reported on stderr; the rest is still used.
@@ -36,13 +36,14 @@ from coaching.report import PeriodReport, ReportOptions, build_report
 from coaching.skills import load_skill_catalogue
 from coaching.template_model import list_templates, load_template
 from coaching.tickets import RowError, Ticket, load_tickets
+from inspection.commandline import EXIT_INVALID_INPUT, EXIT_OK, SubParsers
 from inspection.errors import InvalidInputError, ZhijianError
+from inspection.pipeline import Pipeline, PipelineSettings, discover
 
 logger = logging.getLogger("zhijian.coaching")
-EXIT_INVALID = 2
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: SubParsers) -> None:
     """Add the `metrics`, `scorecard` and `coach` subcommands."""
     metrics = subparsers.add_parser(
         "metrics", help="打印指标字典（名称、定义、公式、方向、来源）/ print the metric dictionary"
@@ -110,7 +111,7 @@ def run_metrics(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         sys.stdout.write(dictionary_table(dictionary))
-    return 0
+    return EXIT_OK
 
 
 def run_scorecard(args: argparse.Namespace) -> int:
@@ -127,7 +128,7 @@ def _run(args: argparse.Namespace, render: Any, with_plans: bool = False) -> int
         outcomes = _plan_outcomes(args, inputs, skipped) if with_plans else []
     except (ZhijianError, ValueError) as exc:
         sys.stderr.write(f"错误 error: {exc}\n")
-        return EXIT_INVALID
+        return EXIT_INVALID_INPUT
     for row in skipped:
         sys.stderr.write(f"跳过 skipped: {row}\n")
     if args.format == "json":
@@ -138,7 +139,7 @@ def _run(args: argparse.Namespace, render: Any, with_plans: bool = False) -> int
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
     else:
         sys.stdout.write(render(report) + plan_outcomes_table(outcomes))
-    return 0
+    return EXIT_OK
 
 
 def _plan_outcomes(
@@ -191,18 +192,20 @@ def _build(args: argparse.Namespace) -> tuple[PeriodReport, CoachingInputs, list
 def load_inspected(
     paths: Sequence[Path], rules_dir: Path | None, exclude: Sequence[Path] = ()
 ) -> list[Inspected]:
-    """Inspect the conversation files under `paths` (imported lazily: the pipeline is heavy).
+    """Inspect the conversation files under `paths` through the pipeline (redacted; without
+    the sentiment model, as scorecards read findings and ticket metrics only).
 
     Files in `exclude` (the ticket and manual-input CSVs, which may sit in the same folder)
     are not conversations and are left out.
     """
     if not paths:
         return []
-    from inspection.pipeline import discover, inspect_paths
-
     skip = {path.resolve() for path in exclude}
     files = [path for path in discover(paths) if path.resolve() not in skip]
-    return list(inspect_paths(files, rules_dir=rules_dir)) if files else []
+    if not files:
+        return []
+    pipeline = Pipeline.from_settings(PipelineSettings(rules_dir=rules_dir, sentiment_enabled=False))
+    return [(item.conversation, item.result) for path in files for item in pipeline.inspect_file(path)]
 
 
 def load_de_escalation(path: Path) -> Mapping[str, bool | None]:

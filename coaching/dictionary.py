@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
+from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from coaching.yamlio import load_yaml_model
 
-CATALOG_DIR = Path(__file__).parent / "catalog"
+CATALOG_DIR: Traversable = resources.files("coaching") / "catalog"  # package data
 Direction = Literal["higher", "lower"]
 Source = Literal["tickets", "conversations", "sentiment", "manual"]
 
@@ -65,6 +66,6 @@ class MetricDictionary(BaseModel):
 
 
 @cache
-def load_metric_dictionary(path: Path = CATALOG_DIR / "metrics.yaml") -> MetricDictionary:
+def load_metric_dictionary(path: Traversable = CATALOG_DIR / "metrics.yaml") -> MetricDictionary:
     """Load (once per path) and validate the metric dictionary."""
     return load_yaml_model(path, MetricDictionary)

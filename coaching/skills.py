@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
+from importlib import resources
+from importlib.resources.abc import Traversable
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from coaching.yamlio import load_yaml_model
 
-CATALOG_DIR = Path(__file__).parent / "catalog"
+CATALOG_DIR: Traversable = resources.files("coaching") / "catalog"  # package data
 
 
 class Skill(BaseModel):
@@ -78,6 +79,6 @@ class SkillCatalogue(BaseModel):
 
 
 @cache
-def load_skill_catalogue(path: Path = CATALOG_DIR / "skills.yaml") -> SkillCatalogue:
+def load_skill_catalogue(path: Traversable = CATALOG_DIR / "skills.yaml") -> SkillCatalogue:
     """Load (once per path) and validate the skill catalogue."""
     return load_yaml_model(path, SkillCatalogue)

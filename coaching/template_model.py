@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -12,7 +14,7 @@ from coaching.errors import CoachingConfigError
 from coaching.scoring import Comparison, ScoringSpec
 from coaching.yamlio import load_yaml_model
 
-TEMPLATE_DIR = Path(__file__).parent / "templates"
+TEMPLATE_DIR: Traversable = resources.files("coaching") / "templates"  # package data
 WEIGHT_TOLERANCE = 1e-6
 
 
@@ -100,21 +102,22 @@ class ScorecardTemplate(BaseModel):
         return next((tier for tier in self.tiers if total >= tier.min_total), self.lowest_tier)
 
 
-def list_templates(directory: Path = TEMPLATE_DIR) -> list[str]:
+def list_templates(directory: Traversable = TEMPLATE_DIR) -> list[str]:
     """Names of the shipped templates (file stems)."""
-    return sorted(path.stem for path in directory.glob("*.yaml"))
+    return sorted(entry.name.removesuffix(".yaml") for entry in directory.iterdir()
+                  if entry.name.endswith(".yaml") and entry.is_file())
 
 
 def load_template(
     name_or_path: str | Path,
     dictionary: MetricDictionary | None = None,
-    directory: Path = TEMPLATE_DIR,
+    directory: Traversable = TEMPLATE_DIR,
 ) -> ScorecardTemplate:
     """Load a template by shipped name (`finance`) or by path; metrics must be in the dictionary."""
-    path = Path(name_or_path)
-    if not path.suffix:
+    path: Traversable = Path(name_or_path)
+    if not Path(name_or_path).suffix:
         path = directory / f"{name_or_path}.yaml"
-        if not path.exists():
+        if not path.is_file():
             known = ", ".join(list_templates(directory))
             raise CoachingConfigError(str(name_or_path), f"no such template (known: {known})")
     template = load_yaml_model(path, ScorecardTemplate)

@@ -1,8 +1,12 @@
-"""Load a YAML data file into a pydantic model; errors name the file and the offending item."""
+"""Load a YAML data file into a pydantic model; errors name the file and the offending item.
+
+A file is a `Traversable`: a `Path` the user gave, or package data found with
+`importlib.resources` (the shipped templates and catalogue, in a checkout or an installed wheel).
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Any, TypeVar
 
 import yaml
@@ -13,7 +17,7 @@ from coaching.errors import CoachingConfigError
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
-def load_yaml_model(path: Path, model: type[ModelT]) -> ModelT:
+def load_yaml_model(path: Traversable, model: type[ModelT]) -> ModelT:
     """Parse `path` as YAML and validate it as `model`."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))

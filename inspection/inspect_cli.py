@@ -1,109 +1,114 @@
-"""`zhijian inspect`: inspect conversation files, folders and call recordings."""
+"""`zhijian inspect`: inspect conversation files, folders and call recordings.
+
+Every file goes through the one `Pipeline` (redaction included, unless `--no-redact`). A bad
+file, or a conversation a rule cannot check, is reported on stderr by name and the others go
+on; the exit code is then 2.
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
 import sys
-from functools import cache
 from pathlib import Path
-from typing import Any
 
 from tqdm import tqdm
 
-from inspection.engine import RuleSet, load_rules
-from inspection.errors import ModelLoadError, RuleConfigError, ZhijianError
-from inspection.pipeline import AudioLoader, discover, inspect_conversation, is_audio, load_files
+from inspection.commandline import EXIT_INVALID_INPUT, EXIT_OK, SubParsers
+from inspection.errors import ZhijianError
+from inspection.pipeline import Pipeline, PipelineResult, PipelineSettings, discover, is_audio
 from inspection.report import format_summary, format_table, to_json_line
-from inspection.types import Conversation, InspectionResult, SentimentAnalyzer
 
 logger = logging.getLogger(__name__)
-EXIT_INVALID_INPUT = 2
+
+NOT_REDACTED_NOTICE = "注意：已关闭脱敏（--no-redact），输出含未脱敏的个人信息，请勿外传。\n"
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: SubParsers) -> None:
     parser = subparsers.add_parser(
         "inspect",
         help="质检会话文件（JSON / CSV / 录音）",
-        description="质检一个或多个会话文件或目录：JSON、JSON Lines、聊天 CSV 或通话录音。",
+        description="质检一个或多个会话文件或目录：JSON、JSON Lines、聊天 CSV 或通话录音。"
+        "个人信息（身份证号、银行卡号、手机号）默认先脱敏再输出。",
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="文件或目录")
     parser.add_argument("--rules", type=Path, default=None, metavar="DIR",
                         help="规则目录（默认：内置 rules/）")
     parser.add_argument("--format", choices=("table", "json"), default="table",
                         help="输出格式：table 中文表格（默认），json 每行一个 JSON 对象")
+    add_pipeline_arguments(parser)
+    parser.set_defaults(func=run)
+
+
+def add_pipeline_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options that choose the pipeline's models and redaction (shared with other commands)."""
     parser.add_argument("--sentiment-model", default=None, metavar="DIR",
                         help="情绪模型目录（默认：内置模型）")
     parser.add_argument("--no-sentiment", action="store_true",
                         help="不运行情绪模型（情绪类规则不会触发）")
-    parser.set_defaults(func=run)
+    parser.add_argument("--no-redact", action="store_true",
+                        help="不脱敏：输出含原始个人信息（仅供本机核对，输出中会注明）")
+
+
+def pipeline_settings(args: argparse.Namespace) -> PipelineSettings:
+    return PipelineSettings(
+        rules_dir=getattr(args, "rules", None),
+        redact=not args.no_redact,
+        sentiment_enabled=not args.no_sentiment,
+        sentiment_model=args.sentiment_model,
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     try:
-        rules = load_rules(args.rules)
         files = discover(args.paths)
-    except (RuleConfigError, ZhijianError) as exc:
+        pipeline = Pipeline.from_settings(pipeline_settings(args))
+    except ZhijianError as exc:
         sys.stderr.write(f"错误: {exc}\n")
         return EXIT_INVALID_INPUT
-    sentiment = None
-    if not args.no_sentiment:
-        from inspection.sentiment import load_default_sentiment
-
-        sentiment = load_default_sentiment(args.sentiment_model)
-    audio_loader = _lazy_transcriber() if any(is_audio(p) for p in files) else None
-    try:
-        return _inspect_files(args, rules, files, sentiment, audio_loader)
-    except ModelLoadError as exc:  # e.g. the whisper model directory is unusable
-        sys.stderr.write(f"错误: {exc}\n")
-        return EXIT_INVALID_INPUT
-
-
-def _inspect_files(args: argparse.Namespace, rules: RuleSet, files: list[Path],
-                   sentiment: SentimentAnalyzer | None, audio_loader: AudioLoader | None) -> int:
-    failed, results = 0, []
-    progress = tqdm(total=len(files), desc="质检", unit="文件", file=sys.stderr,
-                    disable=len(files) < 2, leave=False)
-    for loaded in load_files(files, audio_loader):
-        progress.update(1)
-        if loaded.error is not None:
-            failed += 1
-            progress.write(f"错误: {loaded.error}", file=sys.stderr)
-            continue
-        for conversation in loaded.conversations:
-            try:
-                result = inspect_conversation(conversation, rules, sentiment=sentiment)
-            except ZhijianError as exc:  # e.g. a rule's regex timed out on this text
-                failed += 1
-                progress.write(f"错误: {loaded.path}: {conversation.id}: {exc}", file=sys.stderr)
-                continue
-            results.append(result)
-            _emit(conversation, result, args.format)
-    progress.close()
+    if not pipeline.redacts:
+        sys.stderr.write(NOT_REDACTED_NOTICE)
+    results: list[PipelineResult] = []
+    failed = 0
+    with tqdm(total=len(files), desc="质检", unit="文件", file=sys.stderr,
+              disable=len(files) < 2, leave=False) as progress:
+        for path in files:
+            failed += _inspect_one_file(pipeline, path, args.format, results, progress)
+            progress.update(1)
     if args.format == "table":
-        sys.stdout.write(format_summary(results, failed) + "\n")
-    return EXIT_INVALID_INPUT if failed else 0
+        sys.stdout.write(format_summary([r.result for r in results], failed) + "\n")
+    return EXIT_INVALID_INPUT if failed else EXIT_OK
 
 
-def _emit(conversation: Conversation, result: InspectionResult, output_format: str) -> None:
+def _inspect_one_file(pipeline: Pipeline, path: Path, output_format: str,
+                      results: list[PipelineResult], progress: tqdm) -> int:
+    """Inspect and print every conversation of `path`; returns how many could not be."""
+    try:
+        if is_audio(path):
+            _keep(pipeline.inspect_audio(path), output_format, results)
+            return 0
+        conversations = pipeline.load_file(path)
+    except ZhijianError as exc:  # unreadable file, unusable audio
+        progress.write(f"错误: {exc}", file=sys.stderr)
+        return 1
+    failed = 0
+    for conversation in conversations:
+        try:
+            _keep(pipeline.inspect_conversation(conversation), output_format, results)
+        except ZhijianError as exc:  # e.g. a rule's regex timed out on this text
+            failed += 1
+            progress.write(f"错误: {path}: {conversation.id}: {exc}", file=sys.stderr)
+    return failed
+
+
+def _keep(item: PipelineResult, output_format: str, results: list[PipelineResult]) -> None:
+    results.append(item)
+    _emit(item, output_format)
+
+
+def _emit(item: PipelineResult, output_format: str) -> None:
     if output_format == "json":
-        sys.stdout.write(to_json_line(conversation, result) + "\n")
+        sys.stdout.write(to_json_line(item.conversation, item.result) + "\n")
     else:
-        sys.stdout.write(format_table(conversation, result) + "\n\n")
+        sys.stdout.write(format_table(item.conversation, item.result) + "\n\n")
     sys.stdout.flush()
-
-
-def _lazy_transcriber() -> AudioLoader:
-    """Load whisper on the first audio file only."""
-
-    @cache
-    def transcriber() -> Any:
-        from inspection.transcription import load_transcriber
-
-        return load_transcriber()
-
-    def load(path: Path) -> Conversation:
-        conversation: Conversation = transcriber().transcribe(path)
-        return conversation
-
-    return load

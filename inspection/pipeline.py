@@ -1,28 +1,36 @@
-"""One conversation in, one verdict out — and the same over files and folders.
+"""One conversation in, one verdict out: the only door from the CLI, the job runner and the
+Celery worker into the core.
 
-    load → (transcribe) → preprocess once → sentiment once → rules → score
+    load file ─┐
+    transcribe ┴─► redact ─► preprocess once ─► sentiment once ─► rules ─► score
 
-Sentiment runs only on the turns something reads (`sentiment_roles`): the roles the rules'
-sentiment conditions look at, and always the customer's turns (coaching summarises those).
-With the default packs that is the customer alone, so agent turns cost no model time.
+`Pipeline` holds what the stages need (rule set, sentiment analyzer, transcriber, scoring
+policy, whether to redact) and offers one method per entry: `inspect_conversation` (a
+conversation or its canonical dict), `inspect_audio` (a recording), `inspect_file` (any file
+`zhijian inspect` reads), plus `transcribe` and `redact` for the stages on their own.
+Redaction is on by default everywhere, so no door lets personal numbers reach storage or output
+(`redact=False` is for a user who must read raw text on their own machine).
+
+Sentiment runs only on the turns something reads (`RuleSet.sentiment_roles`): with the default
+packs the customer's alone, so agent turns cost no model time.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import cast, get_args
-
-from pydantic import BaseModel
+from typing import Any
 
 from inspection.engine import RuleSet, load_rules, run_rules
-from inspection.engine.conditions.sentiment import SentimentCondition
 from inspection.errors import InvalidInputError
-from inspection.loaders import CONVERSATION_EXTENSIONS, load_conversations
-from inspection.scoring import ScoringPolicy, score_findings
+from inspection.lazy_models import LazySentiment, LazyTranscriber
+from inspection.loaders import CONVERSATION_EXTENSIONS, conversation_from_dict, load_conversations
+from inspection.redaction import RedactedSpan, redact_conversation
+from inspection.scoring import DEFAULT_REVIEW_CONFIDENCE, ScoringPolicy, score_findings
 from inspection.text import prepare_conversation
+from inspection.transcription import AUDIO_EXTENSIONS, Transcriber
 from inspection.types import (
     Conversation,
     InspectionResult,
@@ -33,77 +41,154 @@ from inspection.types import (
 
 logger = logging.getLogger(__name__)
 
-AudioLoader = Callable[[Path], Conversation]
+SentimentWrapper = Callable[[SentimentAnalyzer], SentimentAnalyzer]
 
 
-def inspect_conversation(
-    conversation: Conversation,
-    rules: RuleSet,
-    *,
-    sentiment: SentimentAnalyzer | None = None,
-    sentiments: Sequence[SentimentResult | None] | None = None,
-    policy: ScoringPolicy | None = None,
-) -> InspectionResult:
-    """Inspect one conversation against the loaded rules. Sentiment comes either from an
-    analyzer (run on the `sentiment_roles` turns) or, when the caller already ran it, as one
-    result per utterance (None for a turn not analysed)."""
-    if sentiments is None and sentiment is not None:
-        sentiments = predict_sentiment(conversation, sentiment, sentiment_roles(rules))
-    # A None entry is a turn not analysed; sentiment conditions skip such turns.
-    prepared = prepare_conversation(conversation, cast(Sequence[SentimentResult] | None, sentiments))
-    findings = run_rules(rules, prepared)
-    return score_findings(conversation, findings, policy or ScoringPolicy(rules.category_caps))
+@dataclass(frozen=True)
+class PipelineSettings:
+    """Everything a `Pipeline` is built from; the CLI and the service fill it from their options."""
+
+    rules_dir: Path | None = None
+    redact: bool = True
+    sentiment_enabled: bool = True
+    sentiment_model: str | None = None
+    sentiment_threads: int | None = None
+    transcriber: Mapping[str, Any] = field(default_factory=dict)  # TranscriberOptions.from_dict
+    review_confidence: float = DEFAULT_REVIEW_CONFIDENCE
 
 
-ALL_ROLES: frozenset[Role] = frozenset(get_args(Role))
+@dataclass(frozen=True)
+class Transcript:
+    """A recording as a conversation, redacted, and where the masked numbers were said."""
+
+    conversation: Conversation
+    redactions: tuple[RedactedSpan, ...] = ()
 
 
-def sentiment_roles(rules: RuleSet) -> frozenset[Role]:
-    """The roles whose turns need sentiment: those any sentiment condition reads (its own
-    `role`, else its rule's; `any` means all), plus the customer's, which coaching reads."""
-    roles: set[Role] = {"customer"}
-    for rule in rules.rules:
-        for condition in _sentiment_conditions([rule.condition, rule.applies_condition]):
-            scope = condition.role or rule.header.role
-            roles |= ALL_ROLES if scope == "any" else {scope}
-    return frozenset(roles)
+@dataclass(frozen=True)
+class PipelineResult:
+    """One inspected conversation: its (redacted) text, the spans masked, the sentiment of each
+    turn (None for a turn not analysed; None overall without an analyzer) and the verdict."""
+
+    conversation: Conversation
+    redactions: tuple[RedactedSpan, ...]
+    sentiments: tuple[SentimentResult | None, ...] | None
+    result: InspectionResult
 
 
-def _sentiment_conditions(node: object) -> Iterator[SentimentCondition]:
-    """Every sentiment condition in a condition tree, however deeply nested."""
-    if isinstance(node, SentimentCondition):
-        yield node
-    elif isinstance(node, BaseModel):
-        for name in type(node).model_fields:
-            yield from _sentiment_conditions(getattr(node, name))
-    elif isinstance(node, list | tuple) and node and isinstance(node[0], BaseModel):
-        for item in node:  # lists of conditions (not the keyword lists' strings)
-            yield from _sentiment_conditions(item)
+class Pipeline:
+    """The stages, in order, over one conversation at a time. Thread-safe: the service's job
+    threads share one pipeline (heavy models load once, on first use)."""
+
+    def __init__(self, rules: RuleSet, *, sentiment: SentimentAnalyzer | None = None,
+                 transcriber: Transcriber | LazyTranscriber | None = None, redact: bool = True,
+                 policy: ScoringPolicy | None = None) -> None:
+        self.rules = rules
+        self.sentiment = sentiment
+        self.transcriber = transcriber
+        self.redacts = redact
+        self.policy = policy or ScoringPolicy(rules.category_caps)
+
+    @classmethod
+    def from_settings(cls, settings: PipelineSettings, *,
+                      share_sentiment: SentimentWrapper | None = None) -> Pipeline:
+        """Load the rule packs now; the sentiment model and whisper load on first use.
+        `share_sentiment` wraps the analyzer (the service batches calls across jobs)."""
+        sentiment: SentimentAnalyzer | None = None
+        if settings.sentiment_enabled:
+            sentiment = LazySentiment(settings.sentiment_model, settings.sentiment_threads)
+            if share_sentiment is not None:
+                sentiment = share_sentiment(sentiment)
+        rules = load_rules(settings.rules_dir)
+        return cls(rules, sentiment=sentiment, transcriber=LazyTranscriber(settings.transcriber),
+                   redact=settings.redact,
+                   policy=ScoringPolicy(rules.category_caps, settings.review_confidence))
+
+    @property
+    def sentiment_roles(self) -> frozenset[Role]:
+        return self.rules.sentiment_roles
+
+    # -- the entries ---------------------------------------------------------------------
+
+    def inspect_conversation(self, conversation: Conversation | Mapping[str, Any], *,
+                             source: str = "conversation") -> PipelineResult:
+        """Redact → preprocess → sentiment → rules → score. A dict is validated as canonical
+        conversation JSON first (`InvalidInputError` naming `source` and the field)."""
+        if not isinstance(conversation, Conversation):
+            conversation = conversation_from_dict(conversation, source=source)
+        redacted, spans = self.redact(conversation)
+        return self._inspect_redacted(redacted, tuple(spans))
+
+    def inspect_audio(self, path: Path, *, conversation_id: str | None = None,
+                      metadata: Mapping[str, Any] | None = None) -> PipelineResult:
+        """Transcribe → redact → … → score. `AudioError` for an unusable recording."""
+        transcript = self.transcribe(path, conversation_id=conversation_id, metadata=metadata)
+        return self._inspect_redacted(transcript.conversation, transcript.redactions)
+
+    def inspect_file(self, path: Path) -> list[PipelineResult]:
+        """Every conversation in one file `zhijian inspect` reads (JSON, JSON Lines, chat CSV or
+        a recording)."""
+        if is_audio(path):
+            return [self.inspect_audio(path)]
+        return [self.inspect_conversation(c) for c in self.load_file(path)]
+
+    # -- stages on their own -------------------------------------------------------------
+
+    def load_file(self, path: Path) -> list[Conversation]:
+        """The conversations of a JSON, JSON Lines or chat CSV file (not yet redacted: pass
+        them to `inspect_conversation`)."""
+        return load_conversations(path)
+
+    def transcribe(self, path: Path, *, conversation_id: str | None = None,
+                   metadata: Mapping[str, Any] | None = None) -> Transcript:
+        """A recording as a redacted conversation."""
+        if self.transcriber is None:
+            raise InvalidInputError(str(path), "未配置语音转写，无法处理音频 (no transcriber configured)")
+        conversation = self.transcriber.transcribe(path, conversation_id=conversation_id,
+                                                   metadata=dict(metadata or {}))
+        redacted, spans = self.redact(conversation)
+        return Transcript(redacted, tuple(spans))
+
+    def load_transcriber(self) -> None:
+        """Load whisper now rather than on the first recording (`ModelLoadError` if it cannot)."""
+        if isinstance(self.transcriber, LazyTranscriber):
+            self.transcriber.loaded()
+
+    def redact(self, conversation: Conversation) -> tuple[Conversation, list[RedactedSpan]]:
+        """Mask personal numbers (a no-op when this pipeline was built with `redact=False`)."""
+        if not self.redacts:
+            return conversation, []
+        return redact_conversation(conversation)
+
+    def _inspect_redacted(self, conversation: Conversation, spans: tuple[RedactedSpan, ...]
+                          ) -> PipelineResult:
+        sentiments = self._predict_sentiment(conversation)
+        prepared = prepare_conversation(conversation, sentiments)
+        findings = run_rules(self.rules, prepared)
+        result = score_findings(conversation, findings, self.policy)
+        return PipelineResult(conversation, spans, sentiments, result)
+
+    def _predict_sentiment(self, conversation: Conversation
+                           ) -> tuple[SentimentResult | None, ...] | None:
+        """One analyzer call over the turns of `sentiment_roles`; None for the other turns."""
+        if self.sentiment is None:
+            return None
+        roles = self.sentiment_roles
+        wanted = [i for i, u in enumerate(conversation.utterances) if u.role in roles]
+        results: list[SentimentResult | None] = [None] * len(conversation.utterances)
+        predicted = self.sentiment.predict([conversation.utterances[i].text for i in wanted])
+        for index, result in zip(wanted, predicted, strict=True):
+            results[index] = result
+        return tuple(results)
 
 
-def predict_sentiment(conversation: Conversation, analyzer: SentimentAnalyzer,
-                      roles: frozenset[Role] = ALL_ROLES) -> list[SentimentResult | None]:
-    """One result per utterance, from one analyzer call over the turns of `roles`; None for
-    the other turns."""
-    wanted = [i for i, u in enumerate(conversation.utterances) if u.role in roles]
-    results: list[SentimentResult | None] = [None] * len(conversation.utterances)
-    predicted = analyzer.predict([conversation.utterances[i].text for i in wanted])
-    for index, result in zip(wanted, predicted, strict=True):
-        results[index] = result
-    return results
-
-
-def audio_extensions() -> frozenset[str]:
-    try:
-        from inspection.transcription import AUDIO_EXTENSIONS
-    except ImportError:  # transcription not installed in this build
-        return frozenset()
-    return AUDIO_EXTENSIONS
+def is_audio(path: Path) -> bool:
+    return path.suffix.lower() in AUDIO_EXTENSIONS
 
 
 def discover(paths: Sequence[str | Path]) -> list[Path]:
     """Expand folders into the conversation and audio files they hold (sorted, recursive)."""
-    wanted = CONVERSATION_EXTENSIONS | audio_extensions()
+    wanted = CONVERSATION_EXTENSIONS | AUDIO_EXTENSIONS
     files: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
@@ -115,48 +200,4 @@ def discover(paths: Sequence[str | Path]) -> list[Path]:
     return files
 
 
-def is_audio(path: Path) -> bool:
-    return path.suffix.lower() in audio_extensions()
-
-
-@dataclass(frozen=True)
-class Loaded:
-    """The conversations of one file, or the error that stopped it."""
-
-    path: Path
-    conversations: tuple[Conversation, ...] = ()
-    error: InvalidInputError | None = None
-
-
-def load_files(files: Sequence[Path], audio_loader: AudioLoader | None = None
-               ) -> Iterator[Loaded]:
-    """Load each file independently: one bad file never stops the others."""
-    for path in files:
-        try:
-            if is_audio(path):
-                if audio_loader is None:
-                    raise InvalidInputError(str(path), "未配置语音转写，无法处理音频")
-                yield Loaded(path, (audio_loader(path),))
-            else:
-                yield Loaded(path, tuple(load_conversations(path)))
-        except InvalidInputError as exc:
-            yield Loaded(path, error=exc)
-
-
-def inspect_paths(
-    paths: Sequence[Path],
-    rules_dir: Path | None = None,
-    *,
-    sentiment: SentimentAnalyzer | None = None,
-    audio_loader: AudioLoader | None = None,
-) -> list[tuple[Conversation, InspectionResult]]:
-    """Inspect every conversation under `paths`; raise the first file's input error."""
-    rules = load_rules(rules_dir)
-    results = []
-    for loaded in load_files(discover(paths), audio_loader):
-        if loaded.error is not None:
-            raise loaded.error
-        for conversation in loaded.conversations:
-            results.append((conversation, inspect_conversation(conversation, rules,
-                                                               sentiment=sentiment)))
-    return results
+__all__ = ["Pipeline", "PipelineResult", "PipelineSettings", "Transcript", "discover", "is_audio"]

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from inspection.types import Conversation, Finding, InspectionResult
 
 SCORED_CATEGORIES = ("compliance", "courtesy", "process")
+DEFAULT_REVIEW_CONFIDENCE = 0.6
 
 
 @dataclass(frozen=True)
@@ -16,7 +17,7 @@ class ScoringPolicy:
     (ASR confidence) sends a finding to a reviewer instead of penalising the agent."""
 
     category_caps: Mapping[str, float] = field(default_factory=dict)
-    review_confidence: float = 0.6
+    review_confidence: float = DEFAULT_REVIEW_CONFIDENCE
 
 
 def score_findings(

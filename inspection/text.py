@@ -15,6 +15,10 @@ from functools import cache, cached_property
 from importlib import resources
 from typing import Any, NamedTuple
 
+import rjieba
+from opencc import OpenCC
+from pypinyin import Style, lazy_pinyin
+
 from inspection.types import Conversation, SentimentResult, Utterance
 
 logger = logging.getLogger(__name__)
@@ -116,8 +120,6 @@ def _squeeze_spaces(text: str) -> str:
 
 @cache
 def _opencc() -> Any:
-    from opencc import OpenCC
-
     return OpenCC("t2s")
 
 
@@ -154,8 +156,6 @@ def _t2s_triggers() -> tuple[frozenset[str], tuple[str, ...]] | None:
 def _tokenizer() -> Any:
     """jieba's dictionary and algorithm, compiled (jieba-rs through rjieba: same tokens, about
     ten times faster than pure-Python jieba), plus the domain user dictionary."""
-    import rjieba
-
     tokenizer = rjieba.Jieba()
     for word, frequency, tag in user_dictionary():
         tokenizer.add_word(word, frequency, tag)
@@ -187,8 +187,6 @@ def char_pinyin(char: str) -> str:
     """
     if not "\u4e00" <= char <= "\u9fff":
         return char
-    from pypinyin import Style, lazy_pinyin
-
     return lazy_pinyin(char, style=Style.NORMAL)[0]
 
 
@@ -211,7 +209,7 @@ def prepare_utterance(
 
 
 def prepare_conversation(
-    conversation: Conversation, sentiments: Sequence[SentimentResult] | None = None
+    conversation: Conversation, sentiments: Sequence[SentimentResult | None] | None = None
 ) -> PreparedConversation:
     """Normalise, tokenise and transliterate every utterance once."""
     if sentiments is not None and len(sentiments) != len(conversation.utterances):

@@ -59,7 +59,7 @@ class Utterance(BaseModel):
 
 
 class Conversation(BaseModel):
-    """The canonical conversation (see DESIGN.md): the same shape for chat logs and transcripts."""
+    """The canonical conversation (see docs/design.md): the same shape for chat logs and transcripts."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 

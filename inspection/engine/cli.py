@@ -7,12 +7,14 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+from inspection.commandline import EXIT_FAILED_CHECKS, EXIT_INVALID_INPUT, EXIT_OK, SubParsers
 from inspection.engine.examples import ExampleOutcome, run_examples
 from inspection.engine.loader import load_rules
 from inspection.errors import RuleConfigError
+from inspection.sentiment import load_default_sentiment
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: SubParsers) -> None:
     parser = subparsers.add_parser("rules", help="规则包：校验与运行示例",
                                    description="规则包管理。")
     actions = parser.add_subparsers(dest="rules_command", metavar="动作", required=True)
@@ -28,9 +30,7 @@ def run_check(args: argparse.Namespace) -> int:
         rules = load_rules(args.directory)
     except RuleConfigError as exc:
         sys.stderr.write(f"错误: {exc}\n")
-        return 2
-    from inspection.sentiment import load_default_sentiment
-
+        return EXIT_INVALID_INPUT
     outcomes: dict[str, list[ExampleOutcome]] = defaultdict(list)
     for outcome in run_examples(rules, load_default_sentiment()):
         outcomes[outcome.rule_id].append(outcome)
@@ -47,4 +47,4 @@ def run_check(args: argparse.Namespace) -> int:
             sys.stdout.write(f"    {expectation}: {outcome.example}\n")
     sys.stdout.write(f"{len(rules.rules)} 条规则（{', '.join(rules.packs)}），"
                      f"{failures} 个示例失败\n")
-    return 1 if failures else 0
+    return EXIT_FAILED_CHECKS if failures else EXIT_OK

@@ -1,91 +1,45 @@
-"""What every check receives (the prepared conversation and the rule's scope) and yields."""
+"""`CheckContext`: what every check receives, the prepared conversation and the rule's scope.
+
+The context also carries the check table, so a composite condition (`all`, `any`, `not`,
+`required`'s trigger) runs its parts with `context.evaluate(part)` without importing the
+registry that imports it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
-
+from inspection.engine.base import ConditionModel, RoleScope
+from inspection.engine.hits import Hit
+from inspection.engine.window import Window
 from inspection.text import PreparedConversation, PreparedUtterance
 
-RoleScope = Literal["agent", "customer", "any"]
-
-
-class Strict(BaseModel):
-    """Base for every rule-file model: unknown keys are errors, not silently ignored."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Window(Strict):
-    """Restricts a check to the start or end of the call, counted by utterances or seconds.
-
-    `of: role` counts only the scoped role's utterances ("the agent's first turn");
-    `of: call` counts all utterances and then keeps the scoped role's.
-    """
-
-    first_utterances: int | None = Field(default=None, ge=1)
-    last_utterances: int | None = Field(default=None, ge=1)
-    first_seconds: float | None = Field(default=None, gt=0)
-    last_seconds: float | None = Field(default=None, gt=0)
-    of: Literal["role", "call"] = "role"
-
-    @model_validator(mode="after")
-    def _exactly_one_bound(self) -> Window:
-        bounds = [self.first_utterances, self.last_utterances, self.first_seconds,
-                  self.last_seconds]
-        if sum(b is not None for b in bounds) != 1:
-            raise ValueError("window needs exactly one of first_utterances, last_utterances, "
-                             "first_seconds, last_seconds")
-        return self
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One place where a condition holds. `utterance_index` None: about the whole call."""
-
-    explanation: str
-    utterance_index: int | None = None
-    start: int = 0
-    end: int = 0
-    text: str = ""
+# A condition type's check: its condition model and the context in, the hits out.
+Check = Callable[[Any, "CheckContext"], Iterator[Hit]]
 
 
 @dataclass(frozen=True)
 class CheckContext:
+    """`role`: the rule's role, the scope of every condition that names none itself.
+    `checks`: the check function of every condition type (the registry's `CHECKS`)."""
+
     prepared: PreparedConversation
     role: RoleScope
+    checks: Mapping[str, Check]
+
+    def evaluate(self, condition: ConditionModel) -> Iterator[Hit]:
+        """The hits of one condition, of any type, in this context."""
+        return self.checks[condition.type](condition, self)
 
     def scoped(self, role: RoleScope | None = None, window: Window | None = None
                ) -> tuple[PreparedUtterance, ...]:
-        """The utterances a check looks at: the role's, cut to the window."""
+        """The utterances a check looks at: the role's (default: the rule's), cut to the
+        window."""
         role = role or self.role
         if window is None:
             return self.prepared.by_role(role)
         base = self.prepared.by_role(role) if window.of == "role" else self.prepared.utterances
-        cut = _apply_window(base, window, self.prepared.conversation.duration)
+        cut = window.cut(base, self.prepared.conversation.duration)
         return tuple(u for u in cut if role == "any" or u.role == role)
-
-
-def _apply_window(utterances: tuple[PreparedUtterance, ...], window: Window, duration: float
-                  ) -> tuple[PreparedUtterance, ...]:
-    if window.first_utterances is not None:
-        return utterances[: window.first_utterances]
-    if window.last_utterances is not None:
-        return utterances[-window.last_utterances:]
-    if window.first_seconds is not None:
-        origin = utterances[0].utterance.start if utterances else 0.0
-        return tuple(u for u in utterances if u.utterance.start - origin <= window.first_seconds)
-    assert window.last_seconds is not None
-    return tuple(u for u in utterances if duration - u.utterance.end <= window.last_seconds)
-
-
-def first_hits(hits: Iterable[Hit], limit: int = 50) -> list[Hit]:
-    out: list[Hit] = []
-    for hit in hits:
-        out.append(hit)
-        if len(out) >= limit:
-            break
-    return out

@@ -1,12 +1,17 @@
 """Load rule packs from YAML: validate every rule, expand word lists, reject duplicates.
 
-Any problem raises `RuleConfigError` naming the file and the rule id.
+Any problem raises `RuleConfigError` naming the file and the rule id. The bundled packs are
+the package data of the top-level `rules` package, found with `importlib.resources`, so an
+installed wheel finds them outside the checkout.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +21,11 @@ from pydantic import ValidationError
 from inspection.engine.registry import CONDITION_ADAPTER
 from inspection.engine.schema import RULE_HEADER_FIELDS, PackFile, Rule, RuleHeader
 from inspection.errors import RuleConfigError
+from inspection.types import Role
 
-DEFAULT_RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
+# The bundled packs (a `Path` in a checkout or an unpacked wheel).
+DEFAULT_RULES_DIR: Traversable = files("rules")
+RULE_FILE_SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass(frozen=True)
@@ -31,22 +39,32 @@ class RuleSet:
     def get(self, rule_id: str) -> Rule | None:
         return next((rule for rule in self.rules if rule.id == rule_id), None)
 
+    @cached_property
+    def sentiment_roles(self) -> frozenset[Role]:
+        """The roles whose turns need sentiment: those any rule's sentiment conditions read
+        (`Rule.sentiment_roles`), plus always the customer's, which coaching reads."""
+        coaching: frozenset[Role] = frozenset({"customer"})
+        return coaching.union(*(rule.sentiment_roles for rule in self.rules))
 
-def rule_files(directory: Path) -> list[Path]:
+
+def rule_files(directory: Traversable) -> list[Traversable]:
+    """The `*.yaml` / `*.yml` files directly in `directory`, by name."""
     if not directory.is_dir():
         raise RuleConfigError(str(directory), "规则目录不存在 (rules directory not found)")
-    files = sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
-    if not files:
+    found = sorted((entry for entry in directory.iterdir()
+                    if entry.name.endswith(RULE_FILE_SUFFIXES) and entry.is_file()),
+                   key=lambda entry: entry.name)
+    if not found:
         raise RuleConfigError(str(directory), "目录中没有 .yaml 规则文件 (no rule files)")
-    return files
+    return found
 
 
 def load_rules(directory: str | Path | None = None) -> RuleSet:
-    """Load every `*.yaml` pack in `directory` (default: the bundled `rules/`)."""
+    """Load every `*.yaml` pack in `directory` (default: the bundled packs)."""
     return load_rule_files(rule_files(Path(directory) if directory else DEFAULT_RULES_DIR))
 
 
-def load_rule_files(paths: Iterable[Path]) -> RuleSet:
+def load_rule_files(paths: Iterable[Traversable]) -> RuleSet:
     rules: list[Rule] = []
     caps: dict[str, float] = {}
     packs: list[str] = []
@@ -86,7 +104,7 @@ def _unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
 
 
-def _read_pack(path: Path) -> PackFile:
+def _read_pack(path: Traversable) -> PackFile:
     source = str(path)
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)

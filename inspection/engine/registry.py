@@ -1,65 +1,73 @@
-"""The explicit registry: every condition `type`, its model and its check function."""
+"""The explicit registry: every condition type's module, listed once in `CONDITION_MODULES`.
+
+From that list come the discriminated `Condition` union (chosen by `type`), the `CHECKS` table
+(`type` → check function) and the `model_rebuild` that gives the composite models (`all`,
+`any`, `not`, `required`'s trigger) the union their nested conditions are validated with.
+Adding a condition type: one module under `conditions/` (see its package docstring) and one
+line below.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Annotated, Any
+import functools
+import operator
+from collections.abc import Mapping
+from types import ModuleType
+from typing import Annotated, Any, get_args
 
 from pydantic import Field, TypeAdapter
 
+from inspection.engine.base import ConditionModel
 from inspection.engine.conditions import (
+    all_,
+    any_,
     keyword,
-    logic,
+    not_,
     order,
+    overtalk,
     proximity,
     regex,
     required,
+    response_latency,
     sentiment,
     silence,
-    timing,
+    speech_rate,
 )
-from inspection.engine.context import CheckContext, Hit
+from inspection.engine.context import Check
 
-Condition = Annotated[
-    keyword.KeywordCondition
-    | regex.RegexCondition
-    | proximity.ProximityCondition
-    | required.RequiredCondition
-    | order.OrderCondition
-    | silence.SilenceCondition
-    | timing.OvertalkCondition
-    | timing.ResponseLatencyCondition
-    | timing.SpeechRateCondition
-    | sentiment.SentimentCondition
-    | logic.AllCondition
-    | logic.AnyCondition
-    | logic.NotCondition,
-    Field(discriminator="type"),
-]
-
-CHECKS: dict[str, Callable[[Any, CheckContext], Iterator[Hit]]] = {
-    "keyword": keyword.check,
-    "regex": regex.check,
-    "proximity": proximity.check,
-    "required": required.check,
-    "order": order.check,
-    "silence": silence.check,
-    "overtalk": timing.check_overtalk,
-    "response_latency": timing.check_response_latency,
-    "speech_rate": timing.check_speech_rate,
-    "sentiment": sentiment.check,
-    "all": logic.check_all,
-    "any": logic.check_any,
-    "not": logic.check_not,
-}
-
-for _model in (required.RequiredCondition, logic.AllCondition, logic.AnyCondition,
-               logic.NotCondition):
-    _model.model_rebuild(_types_namespace={"Condition": Condition})
-
-CONDITION_ADAPTER: TypeAdapter[Any] = TypeAdapter(Condition)
+CONDITION_MODULES: tuple[ModuleType, ...] = (
+    keyword,
+    regex,
+    proximity,
+    required,
+    order,
+    silence,
+    overtalk,
+    response_latency,
+    speech_rate,
+    sentiment,
+    all_,
+    any_,
+    not_,
+)
 
 
-def evaluate(condition: Any, context: CheckContext) -> Iterator[Hit]:
-    """Run one condition (of any type) over the prepared conversation."""
-    return CHECKS[condition.type](condition, context)
+def _model(module: ModuleType) -> type[ConditionModel]:
+    """The module's `Model`, checked against its `TYPE` so a slip fails at import, not later."""
+    model: type[ConditionModel] = module.Model
+    if get_args(model.model_fields["type"].annotation) != (module.TYPE,):
+        raise TypeError(f"{module.__name__}: Model.type is not Literal[{module.TYPE!r}]")
+    return model
+
+
+MODELS: tuple[type[ConditionModel], ...] = tuple(_model(module) for module in CONDITION_MODULES)
+
+# The union of every model, chosen by `type`; built from the list, so typed `Any` here.
+Condition: Any = Annotated[functools.reduce(operator.or_, MODELS), Field(discriminator="type")]
+
+CHECKS: Mapping[str, Check] = {module.TYPE: module.check for module in CONDITION_MODULES}
+
+for _model_class in MODELS:  # a no-op for the models without nested conditions
+    _model_class.model_rebuild(_types_namespace={"Condition": Condition})
+
+CONDITION_ADAPTER: TypeAdapter[ConditionModel] = TypeAdapter(Condition)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from inspection.engine.conditions.regex import RegexTimeoutError
-from inspection.engine.context import CheckContext, Hit
+from inspection.engine.context import CheckContext
+from inspection.engine.hits import Hit
 from inspection.engine.loader import RuleSet
-from inspection.engine.registry import evaluate
+from inspection.engine.registry import CHECKS
 from inspection.engine.schema import Applicability, Rule
 from inspection.errors import RuleConfigError
 from inspection.text import PreparedConversation, normalise
@@ -29,12 +30,12 @@ def run_rule(rule: Rule, prepared: PreparedConversation) -> list[Finding]:
 
 
 def _run_rule(rule: Rule, prepared: PreparedConversation) -> list[Finding]:
-    context = CheckContext(prepared=prepared, role=rule.header.role)
+    context = CheckContext(prepared=prepared, role=rule.header.role, checks=CHECKS)
     if not applies(rule, context):
         return []
     findings: list[Finding] = []
     seen_utterances: set[int | None] = set()
-    for hit in evaluate(rule.condition, context):
+    for hit in context.evaluate(rule.condition):
         if hit.utterance_index in seen_utterances:
             continue
         seen_utterances.add(hit.utterance_index)
@@ -53,7 +54,7 @@ def applies(rule: Rule, context: CheckContext) -> bool:
                            conversation.industry, conversation.metadata):
         return False
     if rule.applies_condition is not None:
-        return next(iter(evaluate(rule.applies_condition, context)), None) is not None
+        return next(iter(context.evaluate(rule.applies_condition)), None) is not None
     return True
 
 

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from inspection.engine.context import RoleScope, Strict
+from inspection.engine.base import ConditionModel, RoleScope, Strict
 from inspection.types import Category, Channel, Direction, Role, Severity
 
 RULE_ID_PATTERN = r"^[a-z][a-z0-9_]*\.[a-z0-9_.]+$"
@@ -73,16 +73,27 @@ class RuleHeader(Strict):
 
 @dataclass(frozen=True)
 class Rule:
-    """A validated rule: its header, its compiled condition and the file it came from."""
+    """A validated rule: its header, its compiled condition and the file it came from.
+
+    `applies_condition`: `applies_when.condition`, validated (the rule applies only when it
+    holds)."""
 
     header: RuleHeader
-    condition: Any
+    condition: ConditionModel
     source: str
-    applies_condition: Any = None
+    applies_condition: ConditionModel | None = None
 
     @property
     def id(self) -> str:
         return self.header.id
+
+    @property
+    def sentiment_roles(self) -> frozenset[Role]:
+        """The roles whose sentiment the rule reads: every sentiment condition's own `role`,
+        else the rule's (`any`: every role), in its condition and its `applies_when`."""
+        conditions = [self.condition, self.applies_condition]
+        return frozenset().union(*(condition.sentiment_roles(self.header.role)
+                                   for condition in conditions if condition is not None))
 
 
 class PackFile(Strict):

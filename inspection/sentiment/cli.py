@@ -8,15 +8,18 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
+from inspection.commandline import EXIT_INVALID_INPUT, EXIT_OK, SubParsers
 from inspection.errors import ZhijianError
+from inspection.sentiment.classifier import load_sentiment_model
+from inspection.sentiment.lexicon import LexiconSentiment
+from inspection.types import SentimentAnalyzer, SentimentResult
 
-EXIT_INVALID_INPUT = 2
 CHUNK_LINES = 256
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: SubParsers) -> None:
     """Add the `sentiment` subcommand to the `zhijian` parser."""
     parser = subparsers.add_parser(
         "sentiment",
@@ -36,10 +39,8 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Analyse every line of the input; exit 2 when the file or the model cannot be used."""
-    from inspection.sentiment import LexiconSentiment, load_sentiment_model
-    from inspection.types import SentimentAnalyzer
-
     if not args.lexicon:
+        # transformers (heavy) is imported only when a model is loaded: --lexicon never needs it.
         from transformers.utils import logging as transformers_logging
 
         transformers_logging.disable_progress_bar()
@@ -58,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as error:
         sys.stderr.write(f"错误: 无法读取 {args.file or '标准输入'}：{error}\n")
         return EXIT_INVALID_INPUT
-    return 0
+    return EXIT_OK
 
 
 def _open_input(path: Path | None) -> AbstractContextManager[TextIO]:
@@ -78,7 +79,7 @@ def _chunks(lines: Iterable[str], size: int) -> Iterator[list[str]]:
         yield chunk
 
 
-def _write(texts: list[str], results: list[Any], out: TextIO) -> None:
+def _write(texts: list[str], results: list[SentimentResult], out: TextIO) -> None:
     for text, result in zip(texts, results, strict=True):
         record = {"text": text, "label": result.label, "score": round(result.score, 4)}
         out.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -6,8 +6,8 @@ import logging
 from functools import cache
 
 from inspection.errors import ModelLoadError
+from inspection.sentiment.classifier import load_sentiment_model
 from inspection.sentiment.lexicon import LexiconSentiment
-from inspection.sentiment.model import load_sentiment_model
 from inspection.types import SentimentAnalyzer
 
 logger = logging.getLogger(__name__)

@@ -1,8 +1,10 @@
 """`zhijian transcribe FILE...`: call recordings → canonical conversation JSON (or readable text).
 
-JSON output is one conversation per line (JSON Lines), the format `zhijian inspect` reads. A bad
-file prints an error naming it on stderr, writes nothing, and the other files go on; the exit
-code is then 2.
+JSON output is one conversation per line (JSON Lines), the format `zhijian inspect` reads.
+Recordings go through the pipeline's transcribe and redact stages: personal numbers are masked
+before anything is printed or written (`--no-redact` turns that off and says so). A bad file
+prints an error naming it on stderr, writes nothing, and the other files go on; the exit code is
+then 2.
 """
 
 from __future__ import annotations
@@ -14,19 +16,21 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
-from inspection.errors import ZhijianError
-from inspection.transcription.model import EMBEDDED_MODEL, TranscriberOptions
-from inspection.transcription.transcribe import Transcriber, load_transcriber
+from inspection.commandline import EXIT_INVALID_INPUT, EXIT_OK, SubParsers
+from inspection.errors import ModelLoadError, ZhijianError
+from inspection.pipeline import Pipeline, PipelineSettings
+from inspection.transcription.model import EMBEDDED_MODEL
 from inspection.types import Conversation
 
 logger = logging.getLogger("inspection.transcription")
 
-EXIT_INVALID_INPUT = 2
+NOT_REDACTED_NOTICE = "注意：已关闭脱敏（--no-redact），输出含未脱敏的个人信息，请勿外传。\n"
 ROLE_NAMES = {"agent": "坐席", "customer": "客户"}
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subparsers: SubParsers) -> None:
     parser = subparsers.add_parser(
         "transcribe",
         help="录音转写为会话 JSON（离线 faster-whisper）",
@@ -49,6 +53,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="把每个会话写入 DIR/<文件名>.json，而不是打印",
     )
     parser.add_argument("--no-words", action="store_true", help="JSON 中不输出逐字时间戳")
+    parser.add_argument("--no-redact", action="store_true",
+                        help="不脱敏：输出含原始个人信息（仅供本机核对，输出中会注明）")
     _add_model_arguments(parser.add_argument_group("模型设置"))
     parser.set_defaults(func=run)
 
@@ -113,41 +119,45 @@ def _add_model_arguments(group: argparse._ArgumentGroup) -> None:
     )
 
 
-def options_from_args(args: argparse.Namespace) -> TranscriberOptions:
-    return TranscriberOptions.from_dict(
-        {
-            "model": args.model,
-            "device": args.device,
-            "compute_type": args.compute_type,
-            "beam_size": args.beam_size,
-            "cpu_threads": args.threads,
-            "batch_size": args.batch_size,
-            "min_window_s": args.min_window,
-            "pack_regions": not args.no_pack,
-            "agent_channel": args.agent_channel,
-            "max_duration_s": args.max_duration,
-            "terms_file": args.terms,
-            "max_prompt_chars": args.prompt_chars,
-        }
-    )
+def options_from_args(args: argparse.Namespace) -> dict[str, Any]:
+    """`TranscriberOptions` values from the command line."""
+    return {
+        "model": args.model,
+        "device": args.device,
+        "compute_type": args.compute_type,
+        "beam_size": args.beam_size,
+        "cpu_threads": args.threads,
+        "batch_size": args.batch_size,
+        "min_window_s": args.min_window,
+        "pack_regions": not args.no_pack,
+        "agent_channel": args.agent_channel,
+        "max_duration_s": args.max_duration,
+        "terms_file": args.terms,
+        "max_prompt_chars": args.prompt_chars,
+    }
 
 
 def run(args: argparse.Namespace) -> int:
     """Transcribe every file; 0 when all succeeded, 2 when any could not be used."""
+    settings = PipelineSettings(redact=not args.no_redact, sentiment_enabled=False,
+                                transcriber=options_from_args(args))
     try:
-        transcriber = load_transcriber(options_from_args(args))
-    except (ZhijianError, ValueError) as error:
+        pipeline = Pipeline.from_settings(settings)
+        pipeline.load_transcriber()
+    except (ModelLoadError, ValueError) as error:
         sys.stderr.write(f"错误: 无法加载语音识别模型: {error}\n")
         return EXIT_INVALID_INPUT
-    failed = sum(not _transcribe_one(transcriber, path, args) for path in args.files)
+    if not pipeline.redacts:
+        sys.stderr.write(NOT_REDACTED_NOTICE)
+    failed = sum(not _transcribe_one(pipeline, path, args) for path in args.files)
     if failed:
         sys.stderr.write(f"{failed} 个文件转写失败（共 {len(args.files)} 个）\n")
-    return EXIT_INVALID_INPUT if failed else 0
+    return EXIT_INVALID_INPUT if failed else EXIT_OK
 
 
-def _transcribe_one(transcriber: Transcriber, path: Path, args: argparse.Namespace) -> bool:
+def _transcribe_one(pipeline: Pipeline, path: Path, args: argparse.Namespace) -> bool:
     try:
-        conversation = transcriber.transcribe(path)
+        conversation = pipeline.transcribe(path).conversation
     except ZhijianError as error:
         sys.stderr.write(f"错误: {error}\n")
         return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typing
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -260,3 +261,20 @@ def test_bad_template_errors_name_file_and_item(tmp_path: Path, items: str, mess
 def test_unknown_template_name_lists_the_known_ones() -> None:
     with pytest.raises(CoachingConfigError, match=r"known: .*finance"):
         load_template("nonexistent")
+
+
+def test_shipped_templates_and_catalogue_are_package_data() -> None:
+    """Found with importlib.resources, so an installed wheel finds them outside the checkout."""
+    shipped = resources.files("coaching") / "templates"
+    assert list_templates() == sorted(
+        entry.name.removesuffix(".yaml") for entry in shipped.iterdir() if entry.name.endswith(".yaml")
+    )
+    catalogue = resources.files("coaching") / "catalog"
+    assert (catalogue / "skills.yaml").is_file() and (catalogue / "metrics.yaml").is_file()
+
+
+def test_a_template_name_is_looked_up_in_the_given_directory(tmp_path: Path) -> None:
+    item = "  - {metric: csat_mean, label: x, dimension: q, weight: 100, scoring: {type: capped}}\n"
+    (tmp_path / "custom.yaml").write_text(BASE + item, encoding="utf-8")
+    assert list_templates(tmp_path) == ["custom"]
+    assert load_template("custom", directory=tmp_path).items[0].metric == "csat_mean"

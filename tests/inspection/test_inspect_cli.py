@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from inspection.cli import main
+from zhijian.cli import main
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -82,3 +82,34 @@ rules:
     assert code == 0
     rule_ids = {f["rule_id"] for line in out.splitlines() for f in json.loads(line)["findings"]}
     assert rule_ids == set()  # only the customer said 谢谢: customer words never count
+
+
+def test_evidence_is_redacted_unless_asked_not_to(capsys: pytest.CaptureFixture[str],
+                                                  tmp_path: Path) -> None:
+    """A rule whose evidence is the whole sentence shows what the pipeline passed it."""
+    card = "6222021234567890128"
+    rules, calls = tmp_path / "rules", tmp_path / "calls"
+    rules.mkdir(), calls.mkdir()
+    (rules / "card.yaml").write_text("""
+pack: card
+rules:
+  - id: my.card_read_out
+    version: 1
+    name: 念卡号
+    description: 坐席念出卡号
+    category: compliance
+    severity: minor
+    deduction: 1
+    type: regex
+    pattern: "卡号.+"
+    examples: {hit: [您的卡号是多少], miss: [好的]}
+""", encoding="utf-8")
+    (calls / "pii.json").write_text(json.dumps({"id": "c-pii", "utterances": [
+        {"role": "agent", "start": 0, "end": 2, "text": f"您的卡号{card}对吧"}]},
+        ensure_ascii=False), encoding="utf-8")
+    code, out, err = run(capsys, str(calls), "--rules", str(rules), "--format", "json")
+    evidence = json.loads(out)["findings"][0]["evidence"]["text"]
+    assert code == 0 and card not in out and "银行卡号" in evidence and "--no-redact" not in err
+    code, out, err = run(capsys, str(calls), "--rules", str(rules), "--format", "json",
+                         "--no-redact")
+    assert code == 0 and card in out and "已关闭脱敏（--no-redact）" in err

@@ -1,4 +1,22 @@
-"""`keyword`: words from a list said by the scoped role (any / all / at least N / none)."""
+"""`keyword`: words from a list said by the scoped role (any / all / at least N / none).
+
+- `any` (default): every hit of any listed word is a hit.
+- `all`: holds only when every listed word is said somewhere in scope (a word inside a longer
+  listed one counts: "保本" in "保本保息"); then every hit is a hit.
+- `at_least`: holds when the words are said `min_count` times or more in all (a word said twice
+  counts twice); then every hit is a hit.
+- `none`: holds, once and about the whole call, when no listed word is said in scope.
+
+Scope: the condition's `role` (else the rule's) cut to its `window`. Phrase options
+(`negation`, `pinyin`, `ignore_questions`, `negation_window`) decide which hits count.
+
+Example::
+
+    type: keyword
+    keywords: [保本, 稳赚不赔, 保证收益]
+    mode: any
+    window: {first_utterances: 10}
+"""
 
 from __future__ import annotations
 
@@ -7,8 +25,13 @@ from typing import Literal
 
 from pydantic import Field
 
-from inspection.engine.conditions.phrases import HasPhrases, describe
-from inspection.engine.context import CheckContext, Hit, RoleScope, Window
+from inspection.engine.base import RoleScope
+from inspection.engine.context import CheckContext
+from inspection.engine.hits import Hit
+from inspection.engine.phrases import HasPhrases, describe
+from inspection.engine.window import Window
+
+TYPE = "keyword"
 
 
 class KeywordCondition(HasPhrases):
@@ -19,9 +42,10 @@ class KeywordCondition(HasPhrases):
     window: Window | None = None
 
 
+Model = KeywordCondition
+
+
 def check(condition: KeywordCondition, context: CheckContext) -> Iterator[Hit]:
-    """`at_least` counts hits (a word said twice counts twice); `all` needs every listed word,
-    a word inside a longer listed one included ("保本" in "保本保息")."""
     voice = context.prepared.conversation.channel == "voice"
     nested = condition.mode == "all"
     found = [

@@ -1,7 +1,19 @@
 """`order`: an event must be preceded (or followed) by an anchor within N utterances.
 
-Example: account details (`event`) may only be discussed after identity verification
-(`requires`, `position: before`).
+For the scoped role's utterances (the condition's `role`, else the rule's) in call order, the
+first one holding an `event` word whose anchor (a `requires` word said by `requires_role`) is
+not in reach is the one hit. In reach: with `position: before`, in one of the
+`within_utterances` utterances before the event (any earlier one without a limit); with
+`position: after`, in one of those after it. In the event's own utterance the anchor counts when
+it comes before the event's words (`before`) or after them (`after`).
+
+Example: account details (`event`) may only be discussed after identity verification::
+
+    type: order
+    event: [您的余额, 本期账单]
+    requires: [核实身份, 本人吗]
+    position: before
+    requires_role: agent
 """
 
 from __future__ import annotations
@@ -12,9 +24,13 @@ from typing import Literal
 
 from pydantic import Field
 
-from inspection.engine.conditions.phrases import PhraseOptions, PhraseSet, describe
-from inspection.engine.context import CheckContext, Hit, RoleScope
+from inspection.engine.base import RoleScope
+from inspection.engine.context import CheckContext
+from inspection.engine.hits import Hit
 from inspection.engine.matching import PhraseHit
+from inspection.engine.phrases import PhraseOptions, PhraseSet, describe
+
+TYPE = "order"
 
 
 class OrderCondition(PhraseOptions):
@@ -38,9 +54,10 @@ class OrderCondition(PhraseOptions):
         return PhraseSet(self.requires, self)
 
 
+Model = OrderCondition
+
+
 def check(condition: OrderCondition, context: CheckContext) -> Iterator[Hit]:
-    """The first event without its anchor in reach. In the event's own utterance, the anchor
-    must come before the event's words (`before`) or after them (`after`)."""
     voice = context.prepared.conversation.channel == "voice"
     anchors = [(u.index, hit.start) for u in context.scoped(condition.requires_role)
                for hit in condition.requires_set.find(u, voice=voice)]

@@ -1,4 +1,18 @@
-"""`proximity`: a word of list A within N characters or tokens of a word of list B."""
+"""`proximity`: a word of list A within N characters or tokens of a word of list B.
+
+In each scoped utterance (the condition's `role`, else the rule's, cut to its `window`), the
+first B word within `max_distance` of an A word makes a hit spanning both, once per A hit.
+The distance is the gap between the two words in characters (`unit: chars`) or in whole jieba
+tokens (`unit: tokens`), in either order; overlapping words are 0 apart. Phrase options apply
+to both lists.
+
+Example::
+
+    type: proximity
+    a: [验证码, 密码]
+    b: [报一下, 告诉我]
+    max_distance: 8
+"""
 
 from __future__ import annotations
 
@@ -8,9 +22,14 @@ from typing import Literal
 
 from pydantic import Field
 
-from inspection.engine.conditions.phrases import PhraseOptions, PhraseSet
-from inspection.engine.context import CheckContext, Hit, RoleScope, Window
+from inspection.engine.base import RoleScope
+from inspection.engine.context import CheckContext
+from inspection.engine.hits import Hit
+from inspection.engine.phrases import PhraseOptions, PhraseSet
+from inspection.engine.window import Window
 from inspection.text import PreparedUtterance
+
+TYPE = "proximity"
 
 
 class ProximityCondition(PhraseOptions):
@@ -32,6 +51,9 @@ class ProximityCondition(PhraseOptions):
     @cached_property
     def b_set(self) -> PhraseSet:
         return PhraseSet(self.b, self)
+
+
+Model = ProximityCondition
 
 
 def check(condition: ProximityCondition, context: CheckContext) -> Iterator[Hit]:

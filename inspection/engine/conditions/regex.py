@@ -5,6 +5,18 @@ an inspection. A timeout is an error, not a skipped utterance: skipping would si
 utterance that might hold a violation, so the inspection stops with an error naming the rule
 (the runner adds file and rule id) and the pattern has to be fixed.
 Do not use `\\b`: word boundaries do not exist in Chinese text.
+
+Every match in every scoped utterance (the condition's `role`, else the rule's, cut to its
+`window`) is a hit, up to `max_hits`; an utterance where `exclude` matches anywhere has none.
+Patterns run on the normalised text (`inspection.text.normalise`: simplified, lower case,
+canonical punctuation).
+
+Example::
+
+    type: regex
+    pattern: (?<![0-9])(12378|12315|315)(?![0-9])
+    exclude: 投诉电话
+    max_hits: 5
 """
 
 from __future__ import annotations
@@ -16,7 +28,12 @@ from typing import Any, Literal
 import regex
 from pydantic import Field, field_validator
 
-from inspection.engine.context import CheckContext, Hit, RoleScope, Strict, Window
+from inspection.engine.base import ConditionModel, RoleScope
+from inspection.engine.context import CheckContext
+from inspection.engine.hits import Hit
+from inspection.engine.window import Window
+
+TYPE = "regex"
 
 TIMEOUT_SECONDS = 0.05
 
@@ -31,7 +48,7 @@ class RegexTimeoutError(TimeoutError):
                          f"{TIMEOUT_SECONDS:g} 秒（回溯失控），请改写该正则")
 
 
-class RegexCondition(Strict):
+class RegexCondition(ConditionModel):
     type: Literal["regex"]
     pattern: str
     exclude: str | None = None
@@ -59,6 +76,9 @@ class RegexCondition(Strict):
     @cached_property
     def compiled_exclude(self) -> Any:
         return regex.compile(self.exclude) if self.exclude else None
+
+
+Model = RegexCondition
 
 
 def check(condition: RegexCondition, context: CheckContext) -> Iterator[Hit]:

@@ -2,6 +2,18 @@
 
 With `unless_preceded_by`, a gap is fine when the agent's last words before it asked the
 customer to wait ("请您稍等").
+
+Over all utterances in time order (whatever the rule's role), a gap is the time from the latest
+end so far to the next utterance's start; each gap longer than `min_seconds` is a hit on the
+utterance before it. `unless_preceded_by` is matched with the phrase options on the agent's last
+utterance before the gap.
+
+Example::
+
+    type: silence
+    min_seconds: 20
+    unless_preceded_by: [请稍等, 我查一下]
+    negation: false
 """
 
 from __future__ import annotations
@@ -13,8 +25,11 @@ from typing import Literal
 
 from pydantic import Field
 
-from inspection.engine.conditions.phrases import PhraseOptions, PhraseSet
-from inspection.engine.context import CheckContext, Hit
+from inspection.engine.context import CheckContext
+from inspection.engine.hits import Hit
+from inspection.engine.phrases import PhraseOptions, PhraseSet
+
+TYPE = "silence"
 
 
 class SilenceCondition(PhraseOptions):
@@ -28,6 +43,9 @@ class SilenceCondition(PhraseOptions):
     @cached_property
     def hold_set(self) -> PhraseSet | None:
         return PhraseSet(self.unless_preceded_by, self) if self.unless_preceded_by else None
+
+
+Model = SilenceCondition
 
 
 def check(condition: SilenceCondition, context: CheckContext) -> Iterator[Hit]:

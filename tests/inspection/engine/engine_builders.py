@@ -11,7 +11,7 @@ from inspection.engine import Rule, load_rules, run_rule
 from inspection.text import prepare_conversation
 from inspection.types import Conversation, Finding, SentimentResult
 
-# The public contract of DESIGN.md's table: reports, appeals and dashboards key on these ids.
+# The public contract of docs/design.md's table: reports, appeals and dashboards key on these ids.
 DESIGN_RULE_IDS = (
     "fin.recording_notice", "fin.identity_verification", "fin.risk_disclosure",
     "fin.guaranteed_return", "fin.sensitive_info_request", "fin.collection_abuse",
@@ -84,3 +84,19 @@ def run(rule: Rule, turns: Sequence[Turn], *, scores: Sequence[float] | None = N
 
 def evidence_texts(findings: Sequence[Finding]) -> list[str]:
     return [f.evidence.text for f in findings if f.evidence is not None]
+
+
+def locations(findings: Sequence[Finding]) -> list[int | None]:
+    """The utterance index of each finding; None for a finding about the whole call."""
+    return [f.evidence.utterance_index if f.evidence else None for f in findings]
+
+
+def indexes(findings: Sequence[Finding]) -> list[int]:
+    """The utterance indexes of the findings located in an utterance."""
+    return [f.evidence.utterance_index for f in findings if f.evidence is not None]
+
+
+def spans(findings: Sequence[Finding]) -> list[tuple[int, str] | None]:
+    """(utterance index, evidence text) per finding; None for a finding about the whole call."""
+    return [(f.evidence.utterance_index, f.evidence.text) if f.evidence else None
+            for f in findings]

@@ -7,11 +7,12 @@ from typing import Any
 
 import pytest
 
-from inspection import cli, sentiment
 from inspection.engine import Rule, load_rules
+from inspection.engine import cli as rules_cli
 from inspection.engine.examples import run_example
 from inspection.engine.schema import Example, ExampleConversation
 from tests.inspection.engine.engine_builders import DESIGN_RULE_IDS
+from zhijian import cli
 
 RULES = load_rules()
 
@@ -42,17 +43,11 @@ def test_rule_has_three_hit_and_three_miss_examples(rule: Rule) -> None:
     assert len(rule.header.examples.miss) >= 3
 
 
-def uses_sentiment(condition: Any) -> bool:
-    if condition is None:
-        return False
-    if condition.type == "sentiment":
-        return True
-    parts = [getattr(condition, "trigger", None), getattr(condition, "condition", None),
-             *getattr(condition, "conditions", [])]
-    return any(uses_sentiment(part) for part in parts)
+def uses_sentiment(rule: Rule) -> bool:
+    return any(condition.type == "sentiment" for condition in rule.condition.walk())
 
 
-@pytest.mark.parametrize("rule", [r for r in RULES.rules if uses_sentiment(r.condition)],
+@pytest.mark.parametrize("rule", [r for r in RULES.rules if uses_sentiment(r)],
                          ids=lambda rule: rule.id)
 def test_sentiment_examples_carry_their_scores(rule: Rule) -> None:
     examples = [*rule.header.examples.hit, *rule.header.examples.miss]
@@ -63,7 +58,7 @@ def test_sentiment_examples_carry_their_scores(rule: Rule) -> None:
 def test_rules_check_exits_zero(monkeypatch: pytest.MonkeyPatch,
                                 capsys: pytest.CaptureFixture[str]) -> None:
     # The sentiment examples carry their scores, so the model is not needed (nor loaded).
-    monkeypatch.setattr(sentiment, "load_default_sentiment", lambda model_dir=None: None)
+    monkeypatch.setattr(rules_cli, "load_default_sentiment", lambda model_dir=None: None)
     assert cli.main(["rules", "check"]) == 0
     out = capsys.readouterr().out
     assert "0 个示例失败" in out

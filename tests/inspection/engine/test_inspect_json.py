@@ -8,12 +8,13 @@ from typing import Any
 
 import pytest
 
-from inspection.cli import main
 from inspection.engine import load_rules
-from inspection.pipeline import discover, load_files
+from inspection.loaders import load_conversations
+from inspection.pipeline import discover
 from inspection.text import normalise
 from inspection.types import Conversation
 from tests.inspection.engine.engine_builders import DESIGN_RULE_IDS
+from zhijian.cli import main
 
 EVIDENCE_KEYS = {"utterance_index", "role", "start", "end", "text", "confidence"}
 
@@ -27,8 +28,8 @@ def inspect_examples(examples_dir: Path, capsys: pytest.CaptureFixture[str]
 
 def conversations(examples_dir: Path) -> dict[str, Conversation]:
     return {conversation.id: conversation
-            for loaded in load_files(discover([examples_dir]))
-            for conversation in loaded.conversations}
+            for path in discover([examples_dir])
+            for conversation in load_conversations(path)}
 
 
 def test_json_findings_carry_rule_ids_and_evidence(examples_dir: Path,

@@ -8,14 +8,18 @@ from typing import Any
 
 import pytest
 
-from inspection.cli import main
-from inspection.transcription import cli as transcribe_cli
+from inspection import lazy_models
 from inspection.transcription.audio import decode_audio
 from inspection.types import Conversation, Utterance, Word
+from zhijian.cli import main
+
+
+MOBILE = "13812345678"
 
 
 class StandInTranscriber:
-    """Decodes for real (so bad files fail for real) but makes up the words."""
+    """Decodes for real (so bad files fail for real) but makes up the words: a greeting, and
+    the customer giving a mobile number."""
 
     def transcribe(self, path: str | Path, **_: Any) -> Conversation:
         audio = decode_audio(path)
@@ -24,13 +28,15 @@ class StandInTranscriber:
             id=Path(path).stem, channel="voice", audio_path=str(path),
             roles_inferred=not audio.is_stereo,
             utterances=(Utterance(role="agent", start=0.5, end=1.0, text="您好",
-                                  confidence=0.8, words=words),),
+                                  confidence=0.8, words=words),
+                        Utterance(role="customer", start=1.5, end=4.0,
+                                  text=f"我的手机号是{MOBILE}", confidence=0.8)),
         )
 
 
 @pytest.fixture(autouse=True)
 def stand_in(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(transcribe_cli, "load_transcriber", lambda options: StandInTranscriber())
+    monkeypatch.setattr(lazy_models, "load_transcriber", lambda options: StandInTranscriber())
 
 
 def test_json_lines_in_the_canonical_format(capsys: pytest.CaptureFixture[str],
@@ -43,6 +49,18 @@ def test_json_lines_in_the_canonical_format(capsys: pytest.CaptureFixture[str],
     assert records[0]["utterances"][0]["words"][0] == {
         "text": "您好", "start": 0.5, "end": 1.0, "probability": 0.8}
     Conversation.model_validate(records[0])  # what zhijian inspect reads back
+
+
+def test_personal_numbers_are_redacted_unless_asked_not_to(
+    capsys: pytest.CaptureFixture[str], speech_dir: Path
+) -> None:
+    assert main(["transcribe", str(speech_dir / "zh_happy.wav")]) == 0
+    captured = capsys.readouterr()
+    assert MOBILE not in captured.out and "[手机号]" in captured.out
+    assert "--no-redact" not in captured.err
+    assert main(["transcribe", "--no-redact", str(speech_dir / "zh_happy.wav")]) == 0
+    captured = capsys.readouterr()
+    assert MOBILE in captured.out and "已关闭脱敏（--no-redact）" in captured.err
 
 
 def test_bad_files_exit_2_name_the_file_and_the_others_still_print(
@@ -79,6 +97,7 @@ def test_text_format_is_chinese_and_flags_inferred_roles(
     assert capsys.readouterr().out.splitlines() == [
         "# zh_happy（角色为推断，请复核）",
         "[00:00.50–00:01.00] 坐席：您好（置信度 0.80）",
+        "[00:01.50–00:04.00] 客户：我的手机号是[手机号]（置信度 0.80）",
     ]
 
 
@@ -90,7 +109,7 @@ def test_invalid_settings_exit_2(capsys: pytest.CaptureFixture[str], speech_dir:
 def test_min_window_flag_reaches_the_options(monkeypatch: pytest.MonkeyPatch,
                                              speech_dir: Path) -> None:
     seen: list[Any] = []
-    monkeypatch.setattr(transcribe_cli, "load_transcriber",
+    monkeypatch.setattr(lazy_models, "load_transcriber",
                         lambda options: seen.append(options) or StandInTranscriber())
     assert main(["transcribe", str(speech_dir / "zh_happy.wav"), "--min-window", "16"]) == 0
     assert seen[0].min_window_s == 16.0

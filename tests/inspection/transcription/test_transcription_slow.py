@@ -9,7 +9,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from inspection.cli import main
 from inspection.errors import AudioError
 from inspection.text import to_pinyin
 from inspection.transcription import Transcriber
@@ -24,6 +23,7 @@ from tests.inspection.transcription.audio_builders import (
     resample,
     write_wav,
 )
+from zhijian.cli import main
 
 pytestmark = pytest.mark.slow
 

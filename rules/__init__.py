@@ -1,0 +1,1 @@
+"""rule packs: YAML data only"""
