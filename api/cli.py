@@ -1,4 +1,9 @@
-"""`zhijian serve`, `zhijian worker`, `zhijian users create`, `zhijian audit verify`."""
+"""`zhijian serve`, `zhijian worker`, `zhijian users create`, `zhijian audit verify`.
+
+Registered by the program (`zhijian/cli.py`); each command returns an exit code of
+`inspection.commandline`. A `ZhijianError` a command lets through is reported by the program
+(exit code 2).
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,20 @@ import argparse
 import sys
 from pathlib import Path
 
+from api.demo import load_examples
+from api.jobs.worker import start_worker
+from api.runtime import open_database
+from api.services.users import create_user
 from api.settings import get_settings
+from inspection.commandline import EXIT_FAILED_CHECKS, EXIT_INVALID_INPUT, EXIT_OK, SubParsers
+from models import session_scope
+from models.enums import UserRole
+from models.queries import verify_audit_chain
+
+APP_FACTORY = "api.http.app:create_app"  # uvicorn imports it in each server process
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: SubParsers) -> None:
     serve = subparsers.add_parser("serve", help="启动质检服务（API）",
                                   description="启动 HTTP 服务；设置见 README 的 ZHIJIAN_* 环境变量。")
     serve.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
@@ -28,8 +43,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     actions = users.add_subparsers(dest="users_command", metavar="动作", required=True)
     create = actions.add_parser("create", help="创建用户；最后一行输出其令牌")
     create.add_argument("--name", default=None, help="姓名（默认按角色生成）")
-    create.add_argument("--role", required=True,
-                        choices=("admin", "qa_reviewer", "supervisor", "agent"), help="角色")
+    create.add_argument("--role", required=True, choices=[role.value for role in UserRole],
+                        help="角色")
     create.add_argument("--agent-id", default=None, help="坐席工号（agent 角色必填）")
     create.add_argument("--team-id", default=None, help="团队（supervisor 角色必填）")
     create.set_defaults(func=run_users_create)
@@ -41,66 +56,41 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    # uvicorn loads only for `zhijian serve`, not for every zhijian command.
     import uvicorn
-
-    from api.app import create_app
-    from api.demo import load_examples
-    from api.services import build_services
 
     settings = get_settings()
     if args.load_examples:
         load_examples(settings, args.load_examples)
     if args.workers > 1:  # each worker process builds its own app from the environment
-        build_services(settings)  # migrate once here, before the workers race to
-        uvicorn.run("api.app:create_app", factory=True, workers=args.workers, host=args.host,
-                    port=args.port, log_level="info")
-    else:
-        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
-    return 0
+        open_database(settings)  # migrate once here, before the workers race to
+    uvicorn.run(APP_FACTORY, factory=True, workers=args.workers, host=args.host, port=args.port,
+                log_level="info")
+    return EXIT_OK
 
 
 def run_worker(args: argparse.Namespace) -> int:
-    from api.worker import configure_celery
-
     settings = get_settings()
     if not settings.broker_url:
         sys.stderr.write("错误: 未设置 ZHIJIAN_BROKER_URL（例如 redis://127.0.0.1:6379/0）\n")
-        return 2
-    app = configure_celery(settings)
-    app.worker_main(["worker", "--loglevel=INFO", f"--concurrency={args.concurrency}",
-                     f"--queues={settings.queue_name}", "--pool=prefork"])
-    return 0
+        return EXIT_INVALID_INPUT
+    start_worker(settings, concurrency=args.concurrency)
+    return EXIT_OK
 
 
 def run_users_create(args: argparse.Namespace) -> int:
-    from api.auth import create_user
-    from api.services import build_services
-    from inspection.errors import ZhijianError
-    from models import session_scope
-
-    services = build_services(get_settings())
-    try:
-        with session_scope(services.engine) as session:
-            user, token = create_user(session, name=args.name or f"{args.role}-user",
-                                      role=args.role, agent_id=args.agent_id,
-                                      team_id=args.team_id)
-    except ZhijianError as exc:
-        sys.stderr.write(f"错误: {exc}\n")
-        return 2
+    with session_scope(open_database(get_settings())) as session:
+        user, token = create_user(session, name=args.name or f"{args.role}-user", role=args.role,
+                                  agent_id=args.agent_id, team_id=args.team_id)
     sys.stdout.write(f"已创建用户 #{user.id} {user.name}（{user.role}）。令牌只显示这一次：\n{token}\n")
-    return 0
+    return EXIT_OK
 
 
 def run_audit_verify(args: argparse.Namespace) -> int:
-    from api.services import build_services
-    from models import session_scope
-    from models.queries import verify_audit_chain
-
-    services = build_services(get_settings())
-    with session_scope(services.engine) as session:
+    with session_scope(open_database(get_settings())) as session:
         checked, broken = verify_audit_chain(session)
     if broken is not None:
         sys.stdout.write(f"审计日志被篡改：第 {broken} 条记录的哈希链断裂（此前 {checked} 条完好）\n")
-        return 1
+        return EXIT_FAILED_CHECKS
     sys.stdout.write(f"审计日志完好：{checked} 条记录哈希链校验通过\n")
-    return 0
+    return EXIT_OK

@@ -1,13 +1,16 @@
-"""The one `Settings`: environment variables prefixed `ZHIJIAN_` (read by `get_settings()`)."""
+"""The one `Settings`: environment variables prefixed `ZHIJIAN_` (read by `get_settings()`),
+and the core pipeline's settings made from them (`Settings.pipeline_settings()`)."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from inspection.pipeline import PipelineSettings
 
 
 class Settings(BaseSettings):
@@ -50,6 +53,23 @@ class Settings(BaseSettings):
     @property
     def audio_dir(self) -> Path:
         return self.data_dir / "audio"
+
+    def pipeline_settings(self) -> PipelineSettings:
+        """What the service's `Pipeline` is built from. Redaction is always on: nothing
+        un-redacted is stored unless `store_original_text` asks for it."""
+        return PipelineSettings(
+            rules_dir=self.rules_dir, redact=True, sentiment_enabled=self.sentiment_enabled,
+            sentiment_model=self.sentiment_model, sentiment_threads=self.sentiment_threads,
+            transcriber=self.transcriber_options(), review_confidence=self.review_confidence)
+
+    def transcriber_options(self) -> dict[str, Any]:
+        """`TranscriberOptions.from_dict` values (no model: the embedded default)."""
+        options: dict[str, Any] = {
+            "device": self.whisper_device, "compute_type": self.whisper_compute_type,
+            "batch_size": self.whisper_batch_size, "agent_channel": self.agent_channel}
+        if self.whisper_model:
+            options["model"] = self.whisper_model
+        return options
 
 
 @lru_cache

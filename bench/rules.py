@@ -1,8 +1,11 @@
 """Benchmark the rule engine: utterances per second through the whole text stage (normalise,
 jieba, pinyin, every default rule) beside a naive baseline (one regex search per keyword per
-utterance), and keyword matching alone with 5,000 keywords against the same kind of baseline.
+utterance); the same with a pack of `similar` rules added (sentence encoder on every clause the
+pack scopes: the agent's); the sentence encoder alone; and keyword matching alone with 5,000
+keywords against the same kind of baseline.
 
-    .venv/bin/python bench/rules.py [--utterances 10000] [--keywords 5000] [--seed 7]
+    .venv/bin/python -m bench.rules [--utterances 10000] [--keywords 5000] [--seed 7]
+                                     [--similar-pack DIR]
 
 Runs pinned to one CPU core and reports items per CPU-second (the machine may be shared; wall
 times are logged beside). Utterances are one to three call-centre clauses filled in from
@@ -19,20 +22,30 @@ import os
 import random
 import re
 import time
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import jieba
 
+from inspection.embeddings import DEFAULT_ENCODER, Embedder, default_embedder
 from inspection.engine import RuleSet, load_rules, run_rules
+from inspection.engine.conditions.similar import clauses_of
+from inspection.engine.loader import DEFAULT_RULES_DIR, load_rule_files, rule_files
 from inspection.engine.matching import PhraseMatcher
-from inspection.text import PreparedUtterance, prepare_conversation, prepare_utterance
-from inspection.types import Conversation, Utterance
+from inspection.text import (
+    PreparedConversation,
+    PreparedUtterance,
+    prepare_conversation,
+    prepare_utterance,
+)
+from inspection.types import Conversation, Finding, Utterance
 
 logger = logging.getLogger("bench.rules")
 
 TURNS_PER_CONVERSATION = 12
 TARGET_FULL_PER_SECOND = 3_000
+TARGET_SIMILAR_PER_SECOND = 1_000
+SIMILAR_PACK = Path(__file__).resolve().parents[1] / "tests/inspection/engine/conditions/similar_pack"
 TARGET_KEYWORDS_PER_SECOND = 85_000
 
 SLOTS: dict[str, tuple[str, ...]] = {
@@ -123,19 +136,13 @@ def rule_phrases(rules: RuleSet) -> list[str]:
     """Every phrase any default rule looks for (keywords, proximity sides, anchors …)."""
     phrases: list[str] = []
     for rule in rules.rules:
-        for condition in _walk([rule.condition, rule.applies_condition]):
-            for field in ("keywords", "a", "b", "event", "requires", "unless_preceded_by"):
-                phrases += getattr(condition, field, None) or []
+        for top in (rule.condition, rule.applies_condition):
+            for condition in top.walk() if top is not None else ():
+                for field in ("keywords", "a", "b", "event", "requires", "unless_preceded_by"):
+                    value = getattr(condition, field, None)
+                    if isinstance(value, list):
+                        phrases += [item for item in value if isinstance(item, str)]
     return list(dict.fromkeys(phrases))
-
-
-def _walk(conditions: Iterable[Any]) -> Iterable[Any]:
-    for condition in conditions:
-        if condition is None:
-            continue
-        yield condition
-        yield from _walk([getattr(condition, "trigger", None), getattr(condition, "condition", None),
-                          *getattr(condition, "conditions", [])])
 
 
 def naive_search(texts: Sequence[str], phrases: Sequence[str]) -> int:
@@ -144,9 +151,12 @@ def naive_search(texts: Sequence[str], phrases: Sequence[str]) -> int:
     return sum(1 for text in texts for pattern in patterns if pattern.search(text))
 
 
-def full_stage(calls: Sequence[Conversation], rules: RuleSet) -> int:
-    """Prepare every call once and run every default rule over it; returns the finding count."""
-    return sum(len(run_rules(rules, prepare_conversation(call))) for call in calls)
+def full_stage(calls: Sequence[Conversation], rules: RuleSet, embedder: Embedder | None = None
+               ) -> int:
+    """Prepare every call once and run every rule over it; returns the finding count.
+    `embedder`: what `similar` rules use (default: the process-wide one)."""
+    return sum(len(run_rules(rules, prepare_conversation(call), embedder=embedder))
+               for call in calls)
 
 
 REPEATS = 3
@@ -175,22 +185,74 @@ def dictionary_words(count: int, seed: int) -> list[str]:
 
 
 def bench_full(turns: Sequence[tuple[str, str]], rules: RuleSet) -> None:
-    calls = conversations(turns)
-    full_stage(conversations(generate_utterances(600, seed=99)), rules)  # warm caches, jieba
-    full = per_second(lambda: full_stage(calls, rules), len(turns))
-    prepared = [prepare_conversation(call) for call in calls]
-    rules_only = per_second(lambda: [run_rules(rules, p) for p in prepared], len(turns))
     phrases = rule_phrases(rules)
-    naive = per_second(lambda: naive_search([t for _, t in turns], phrases), len(turns))
-    verdict = "OK" if full >= TARGET_FULL_PER_SECOND else "BELOW"
     print(f"full text stage, {len(rules.rules)} default rules, {len(turns):,} utterances "
           f"({len(phrases)} phrases), per CPU-second on one core, best of {REPEATS}")
-    print(f"  engine (normalise + jieba + pinyin + all rules): {full:10,.0f} utterances/s"
-          f"   target ≥ {TARGET_FULL_PER_SECOND:,}  {verdict}")
-    print(f"  of which the rules alone (text prepared):        {rules_only:10,.0f} utterances/s")
+    full = _engine_rates(turns, rules, TARGET_FULL_PER_SECOND)
+    naive = per_second(lambda: naive_search([t for _, t in turns], phrases), len(turns))
     print(f"  naive baseline (re.search per phrase, raw text): {naive:10,.0f} utterances/s")
     print(f"  ratio engine / naive: {full / naive:.2f} (the engine also normalises, segments, "
           "transliterates, and handles negation, questions, roles, windows and timing)")
+
+
+def bench_similar(turns: Sequence[tuple[str, str]], rules: RuleSet, pack: Path) -> None:
+    """The full text stage again with the `similar` pack added to the default rules: every
+    clause embedded (the embedder's memory of recent texts off), then with that memory, emptied
+    before each repeat (so only reuse across the calls of one pass counts)."""
+    with_similar = load_rule_files([*rule_files(DEFAULT_RULES_DIR), *rule_files(pack)])
+    added = len(with_similar.rules) - len(rules.rules)
+    cold, warm = Embedder(recent_size=0), Embedder()
+    print(f"full text stage with {added} `similar` rules added ({pack.name}), "
+          f"{len(with_similar.rules)} rules, encoder {cold.backend}, every clause embedded")
+    _engine_rates(turns, with_similar, TARGET_SIMILAR_PER_SECOND, cold)
+    distinct = len({clause for call in conversations(turns) for clause in _agent_clauses(
+        prepare_conversation(call))})
+    print(f"  … with the embedder's memory of {warm.recent_size:,} recent texts "
+          f"({distinct:,} distinct agent clauses in this text)")
+    _engine_rates(turns, with_similar, TARGET_SIMILAR_PER_SECOND, warm)
+
+
+def _agent_clauses(prepared: PreparedConversation) -> list[str]:
+    return [clause.text for u in prepared.by_role("agent") for clause in clauses_of(u)]
+
+
+def _engine_rates(turns: Sequence[tuple[str, str]], rules: RuleSet, target: int,
+                  embedder: Embedder | None = None) -> float:
+    """Print and return the engine's rate (text preparation included), then the rules' alone.
+    The embedder's memory of recent texts is emptied before each repeat."""
+    calls = conversations(turns)
+    embedder = embedder or default_embedder()
+    full_stage(conversations(generate_utterances(600, seed=99)), rules, embedder)  # warm up
+
+    def engine() -> int:
+        embedder.forget_recent()
+        return full_stage(calls, rules, embedder)
+
+    def rules_alone() -> list[list[Finding]]:
+        embedder.forget_recent()
+        return [run_rules(rules, p, embedder=embedder) for p in prepared]
+
+    prepared = [prepare_conversation(call) for call in calls]
+    full = per_second(engine, len(turns))
+    rules_only = per_second(rules_alone, len(turns))
+    verdict = "OK" if full >= target else "BELOW"
+    print(f"  engine (normalise + jieba + pinyin + all rules): {full:10,.0f} utterances/s"
+          f"   target ≥ {target:,}  {verdict}")
+    print(f"  of which the rules alone (text prepared):        {rules_only:10,.0f} utterances/s")
+    return full
+
+
+def bench_encoder(turns: Sequence[tuple[str, str]]) -> None:
+    """The sentence encoder alone, on the agent's clauses, one call per conversation."""
+    calls = [prepare_conversation(call) for call in conversations(turns)]
+    batches = [_agent_clauses(call) for call in calls]
+    encoder = Embedder(recent_size=0).encoder()
+    clauses = sum(map(len, batches))
+    rate = per_second(lambda: [encoder.encode(batch) for batch in batches], clauses)
+    agent_turns = sum(len(call.by_role("agent")) for call in calls)
+    print(f"sentence encoder alone ({DEFAULT_ENCODER}), {clauses:,} agent clauses of "
+          f"{agent_turns:,} agent utterances, one call per conversation")
+    print(f"  {rate:10,.0f} clauses/s = {rate * agent_turns / clauses:10,.0f} agent utterances/s")
 
 
 def bench_keywords(turns: Sequence[tuple[str, str]], keyword_count: int, seed: int,
@@ -230,11 +292,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--naive-sample", type=int, default=1_000,
                         help="utterances for the 5,000-keyword naive baseline (it is slow)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--similar-pack", type=Path, default=SIMILAR_PACK,
+                        help="a folder of `similar` rules added to the defaults for the second run")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
     pin_to_one_core()
     turns = generate_utterances(args.utterances, args.seed)
-    bench_full(turns, load_rules())
+    rules = load_rules()
+    bench_full(turns, rules)
+    bench_similar(turns, rules, args.similar_pack)
+    bench_encoder(turns)
     bench_keywords(turns, args.keywords, args.seed, args.naive_sample)
     return 0
 

@@ -39,15 +39,3 @@ class RuleConfigError(ZhijianError):
 
 class ModelLoadError(ZhijianError):
     """A model directory (whisper, sentiment) is missing or unusable."""
-
-
-class NotFoundError(ZhijianError):
-    """An id that does not exist (conversation, finding, agent, …)."""
-
-
-class ConflictError(ZhijianError):
-    """The request conflicts with stored state (same id, different body; appealing twice)."""
-
-
-class PermissionDeniedError(ZhijianError):
-    """The caller's role does not allow this."""

@@ -4,10 +4,11 @@ Celery worker into the core.
     load file ─┐
     transcribe ┴─► redact ─► preprocess once ─► sentiment once ─► rules ─► score
 
-`Pipeline` holds what the stages need (rule set, sentiment analyzer, transcriber, scoring
-policy, whether to redact) and offers one method per entry: `inspect_conversation` (a
-conversation or its canonical dict), `inspect_audio` (a recording), `inspect_file` (any file
-`zhijian inspect` reads), plus `transcribe` and `redact` for the stages on their own.
+`Pipeline` holds what the stages need (rule set, sentiment analyzer, sentence encoder for
+`similar` rules, transcriber, scoring policy, whether to redact) and offers one method per
+entry: `inspect_conversation` (a conversation or its canonical dict), `inspect_audio` (a
+recording), `inspect_file` (any file `zhijian inspect` reads), plus `transcribe` and `redact`
+for the stages on their own.
 Redaction is on by default everywhere, so no door lets personal numbers reach storage or output
 (`redact=False` is for a user who must read raw text on their own machine).
 
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from inspection.embeddings import Embedder, shared_embedder
 from inspection.engine import RuleSet, load_rules, run_rules
 from inspection.errors import InvalidInputError
 from inspection.lazy_models import LazySentiment, LazyTranscriber
@@ -55,6 +57,7 @@ class PipelineSettings:
     sentiment_threads: int | None = None
     transcriber: Mapping[str, Any] = field(default_factory=dict)  # TranscriberOptions.from_dict
     review_confidence: float = DEFAULT_REVIEW_CONFIDENCE
+    sentence_encoder: str | None = None  # `similar` rules: None = USE multilingual v3, or a model dir
 
 
 @dataclass(frozen=True)
@@ -82,8 +85,9 @@ class Pipeline:
 
     def __init__(self, rules: RuleSet, *, sentiment: SentimentAnalyzer | None = None,
                  transcriber: Transcriber | LazyTranscriber | None = None, redact: bool = True,
-                 policy: ScoringPolicy | None = None) -> None:
+                 policy: ScoringPolicy | None = None, embedder: Embedder | None = None) -> None:
         self.rules = rules
+        self.embedder = embedder or shared_embedder()  # loads when a `similar` rule first runs
         self.sentiment = sentiment
         self.transcriber = transcriber
         self.redacts = redact
@@ -101,7 +105,7 @@ class Pipeline:
                 sentiment = share_sentiment(sentiment)
         rules = load_rules(settings.rules_dir)
         return cls(rules, sentiment=sentiment, transcriber=LazyTranscriber(settings.transcriber),
-                   redact=settings.redact,
+                   redact=settings.redact, embedder=shared_embedder(settings.sentence_encoder),
                    policy=ScoringPolicy(rules.category_caps, settings.review_confidence))
 
     @property
@@ -149,6 +153,11 @@ class Pipeline:
         redacted, spans = self.redact(conversation)
         return Transcript(redacted, tuple(spans))
 
+    def load_sentiment(self) -> None:
+        """Load the sentiment model now (server start) rather than inside the first job."""
+        if self.sentiment is not None:
+            self.sentiment.predict(["您好"])
+
     def load_transcriber(self) -> None:
         """Load whisper now rather than on the first recording (`ModelLoadError` if it cannot)."""
         if isinstance(self.transcriber, LazyTranscriber):
@@ -164,7 +173,7 @@ class Pipeline:
                           ) -> PipelineResult:
         sentiments = self._predict_sentiment(conversation)
         prepared = prepare_conversation(conversation, sentiments)
-        findings = run_rules(self.rules, prepared)
+        findings = run_rules(self.rules, prepared, embedder=self.embedder)
         result = score_findings(conversation, findings, self.policy)
         return PipelineResult(conversation, spans, sentiments, result)
 

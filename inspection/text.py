@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -34,6 +35,16 @@ _QUOTES = frozenset("\"'“”‘’「」『』《》()（）[]【】")
 _SPACE = re.compile(r"\s+")
 _PUNCTUATION_RUN = re.compile(r"[，。]{2,}")
 
+# Clause splitting for unpunctuated ASR text (see `PreparedUtterance.clause_starts`): a clause
+# also begins at a connective token and after a sentence-final particle token.
+CLAUSE_CONNECTIVES = frozenset({
+    "但是", "但", "可是", "不过", "然而", "只是", "所以", "因此", "因为", "然后", "而且", "并且",
+    "另外", "其实", "实际上", "况且", "何况", "再说", "如果", "要是", "假如", "万一",
+})
+CLAUSE_FINAL_PARTICLES = frozenset({
+    "吗", "么", "吧", "呢", "啊", "呀", "嘛", "哈", "哦", "喔", "啦", "嘞", "呗", "哟",
+})
+
 
 class Token(NamedTuple):
     word: str
@@ -58,6 +69,22 @@ class PreparedUtterance:
     def token_bounds(self) -> frozenset[int]:
         """Every offset where a token starts or ends."""
         return frozenset(o for token in self.tokens for o in (token.start, token.end))
+
+    @cached_property
+    def clause_starts(self) -> tuple[int, ...]:
+        """Where each clause begins, ascending, 0 first (see `clause_starts`)."""
+        return clause_starts(self.text, self.tokens)
+
+    def clause_span(self, offset: int) -> tuple[int, int]:
+        """(start, end) of the clause holding the character at `offset`; the end excludes the
+        punctuation that closes it."""
+        starts = self.clause_starts
+        index = bisect_right(starts, offset) - 1
+        start = starts[max(index, 0)]
+        end = starts[index + 1] if index + 1 < len(starts) else len(self.text)
+        while end > start and self.text[end - 1] in CLAUSE_PUNCTUATION:
+            end -= 1
+        return start, end
 
     @cached_property
     def pinyin_key(self) -> str:
@@ -176,6 +203,20 @@ def user_dictionary() -> list[tuple[str, int | None, str | None]]:
 
 def tokenize(text: str) -> tuple[Token, ...]:
     return tuple(map(Token._make, _tokenizer().tokenize(text)))
+
+
+def clause_starts(text: str, tokens: Sequence[Token]) -> tuple[int, ...]:
+    """The offsets where clauses begin in normalised `text`: 0, after each ，/。, at each
+    connective token (但是, 所以, 然后, 而且, 如果 …) and after each sentence-final particle token
+    (吗, 吧, 呢, 啊 …), so unpunctuated ASR text ("保本吗您放心保本的") still splits."""
+    starts = {0}
+    starts.update(i + 1 for i, char in enumerate(text) if char in CLAUSE_PUNCTUATION)
+    for token in tokens:
+        if token.word in CLAUSE_CONNECTIVES:
+            starts.add(token.start)
+        elif token.word in CLAUSE_FINAL_PARTICLES:
+            starts.add(token.end)
+    return tuple(sorted(offset for offset in starts if offset < len(text) or offset == 0))
 
 
 @cache

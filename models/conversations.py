@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from models.enums import AppealState, ConversationStatus, ReviewState
 from models.people import empty_dict, empty_list, utc_now
-
-ConversationStatus = Literal["received", "transcribing", "analysing", "done", "failed"]
-ReviewState = Literal["pending", "confirmed", "overturned"]
-AppealState = Literal["none", "open", "upheld", "overturned"]
 
 
 class Conversation(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=200)
     body_hash: str = Field(max_length=64)
-    status: str = Field(default="received", max_length=20, index=True)
+    status: str = Field(default=ConversationStatus.RECEIVED, max_length=20, index=True)
     error: str | None = None
     attempts: int = 0
     channel: str = Field(max_length=10)
@@ -76,11 +73,12 @@ class Finding(SQLModel, table=True):
     end: float | None = None
     evidence_text: str | None = None
     confidence: float = 1.0
-    review_state: str = Field(default="pending", max_length=20)
-    appeal_state: str = Field(default="none", max_length=20)
+    review_state: str = Field(default=ReviewState.PENDING, max_length=20)
+    appeal_state: str = Field(default=AppealState.NONE, max_length=20)
     created_at: datetime = Field(default_factory=utc_now)
 
     @property
     def counts(self) -> bool:
         """A finding counts against the agent unless a reviewer or an appeal overturned it."""
-        return self.review_state != "overturned" and self.appeal_state != "overturned"
+        return (self.review_state != ReviewState.OVERTURNED
+                and self.appeal_state != AppealState.OVERTURNED)

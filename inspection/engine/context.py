@@ -2,15 +2,18 @@
 
 The context also carries the check table, so a composite condition (`all`, `any`, `not`,
 `required`'s trigger) runs its parts with `context.evaluate(part)` without importing the
-registry that imports it.
+registry that imports it. `embeddings` is the conversation's sentence-vector cache, shared by
+every rule of one conversation (the runner passes the same one); it computes nothing until a
+`similar` condition asks.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from inspection.embeddings import ConversationEmbeddings, default_embedder
 from inspection.engine.base import ConditionModel, RoleScope
 from inspection.engine.hits import Hit
 from inspection.engine.window import Window
@@ -28,6 +31,8 @@ class CheckContext:
     prepared: PreparedConversation
     role: RoleScope
     checks: Mapping[str, Check]
+    embeddings: ConversationEmbeddings = field(
+        default_factory=lambda: ConversationEmbeddings(default_embedder()))
 
     def evaluate(self, condition: ConditionModel) -> Iterator[Hit]:
         """The hits of one condition, of any type, in this context."""

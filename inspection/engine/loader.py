@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from inspection.engine.entities import ENTITY_NAMES, entity_name
 from inspection.engine.registry import CONDITION_ADAPTER
 from inspection.engine.schema import RULE_HEADER_FIELDS, PackFile, Rule, RuleHeader
 from inspection.errors import RuleConfigError
@@ -71,6 +72,7 @@ def load_rule_files(paths: Iterable[Traversable]) -> RuleSet:
     seen: dict[str, str] = {}
     for path in paths:
         pack = _read_pack(path)
+        _refuse_entity_list_names(pack, str(path))
         packs.append(pack.pack)
         caps.update({str(category): cap for category, cap in pack.category_caps.items()})
         for raw in pack.rules:
@@ -139,14 +141,35 @@ def _build_rule(raw: dict[str, Any], lists: dict[str, list[str]], source: str) -
                 applies_condition=applies_condition)
 
 
+def _refuse_entity_list_names(pack: PackFile, source: str) -> None:
+    """Entity class names ("@amount") are reserved: a list of that name would be ambiguous.
+    The error names the first rule that uses the list, if any."""
+    for name in pack.lists:
+        if name in ENTITY_NAMES:
+            user = next((str(raw.get("id", "?")) for raw in pack.rules
+                         if _holds_item(raw, f"@{name}")), None)
+            raise RuleConfigError(source, f"词表名 @{name} 与实体类重名，请改名（保留名："
+                                  f"{'、'.join(sorted(ENTITY_NAMES))}）", user)
+
+
+def _holds_item(value: Any, item: str) -> bool:
+    """Whether `item` is an element of a list anywhere in a rule's raw data."""
+    if isinstance(value, dict):
+        return any(_holds_item(v, item) for v in value.values())
+    if isinstance(value, list):
+        return item in value or any(_holds_item(v, item) for v in value)
+    return False
+
+
 def _expand_lists(value: Any, lists: dict[str, list[str]], source: str, rule_id: str) -> Any:
-    """Replace "@name" items in any list by the words of the pack's list `name`."""
+    """Replace "@name" items in any list by the words of the pack's list `name`; entity items
+    ("@amount", `inspection.engine.entities`) stay as they are, for the phrase matcher."""
     if isinstance(value, dict):
         return {k: _expand_lists(v, lists, source, rule_id) for k, v in value.items()}
     if isinstance(value, list):
         out: list[Any] = []
         for item in value:
-            if isinstance(item, str) and item.startswith("@"):
+            if isinstance(item, str) and item.startswith("@") and not entity_name(item):
                 if item[1:] not in lists:
                     raise RuleConfigError(source, f"未定义的词表 {item}", rule_id)
                 out.extend(lists[item[1:]])

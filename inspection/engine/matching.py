@@ -1,42 +1,24 @@
-"""Phrase matching on normalised Chinese text: Aho-Corasick, pinyin homophones, negation.
+"""Phrase matching on normalised Chinese text: Aho-Corasick, and pinyin homophones judged by
+`homophones.is_explained`.
 
-A `PhraseMatcher` is built once per condition at load time and run on every utterance.
+A `PhraseMatcher` is built once per condition at load time and run on every utterance. Which
+hits count (negation, frames, reported speech) is decided by `phrases.PhraseSet`.
 """
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
 from ahocorasick_rs import AhoCorasick, MatchKind
 
-from inspection.text import CLAUSE_PUNCTUATION, PreparedUtterance, normalise, to_pinyin
+from inspection.engine.homophones import is_explained
+from inspection.engine.negation import NEGATION_CUES, NOT_NEGATION, SHORT_NEGATION_CUES
+from inspection.text import PreparedUtterance, normalise, to_pinyin
 
-# Cues that negate a following keyword within its clause ("这个产品不保本").
-NEGATION_CUES = (
-    "并非", "并不", "并没有", "绝不", "决不", "从不", "从没", "不是", "不会", "不能", "不可能",
-    "没有", "不存在", "无法", "不敢", "不保证", "不承诺", "不代表", "谈不上", "不要", "不用",
-    "不可以", "请勿", "切勿", "禁止", "严禁", "不一定", "不确定",
-)
-# Single-character cues negate only right before the keyword ("不保本", not "再不处理我就去投诉").
-SHORT_NEGATION_CUES = ("不", "没", "无", "未", "别", "非", "勿", "莫")
-SHORT_NEGATION_REACH = 2
-# Words that start with a negation character but do not negate ("非常保本" still promises).
-NOT_NEGATION = (
-    "非常", "无论", "不错", "不少", "不仅", "不但", "不光", "没错", "不用担心", "不必担心",
-    "无忧", "不怕", "不管", "毫无疑问", "无疑", "别担心", "不好意思", "不客气", "未来", "别人",
-    "无限", "不断", "不停", "莫过于", "信不信", "是不是", "要不要", "能不能", "会不会", "好不好",
-    "行不行", "对不对", "不要担心", "不要怕", "不用怕", "别怕", "不止", "不只", "没问题",
-    "不会骗", "没骗",
-)
-# Cues after a keyword that deny it ("保本是不可能的").
-POST_NEGATION_CUES = ("是不可能", "不可能", "是没有的", "是不存在", "不存在", "是不对的", "是错误")
-# Reported speech: the agent quotes a term rather than asserting it ("所谓保本").
-QUOTATION_CUES = ("所谓", "您说的", "你说的", "您说", "你说", "您问", "你问", "是不是", "是否",
-                  "有没有")
-QUESTION_ENDINGS = ("吗", "么", "嘛")
+# The negation tables moved to `negation.py`; re-exported for the modules that read them here.
+__all__ = ["NEGATION_CUES", "NOT_NEGATION", "SHORT_NEGATION_CUES", "PhraseHit", "PhraseMatcher"]
 
 
 class PhraseHit(NamedTuple):
@@ -79,19 +61,20 @@ class PhraseMatcher:
         return kept if nested else _drop_nested(kept)
 
     def _find_by_pinyin(self, utterance: PreparedUtterance) -> Iterator[PhraseHit]:
-        """Homophones on whole syllables that also start and end on jieba token bounds: "去四楼"
-        sounds like "去死" but its "四" belongs to the word "四楼", so it is no hit."""
+        """Homophones on whole syllables whose heard characters are not explained by known
+        words (`homophones.is_explained`): "去四楼" sounds like "去死" but its "四" belongs to
+        the word "四楼", so it is no hit; "全程路音" forms no word, so it is 全程录音."""
         candidates = list(_iter_matches(self._pinyin, utterance.pinyin_key))
         if not candidates:
             return
         offsets = utterance.pinyin_offsets
-        bounds = utterance.token_bounds
+        text = utterance.text
         for key_start, key_end, phrase in candidates:
             start = bisect_left(offsets, key_start)
             end = bisect_left(offsets, key_end - 1)
             if (offsets[start] == key_start and offsets[end] == key_end - 1
-                    and start in bounds and end in bounds):
-                yield PhraseHit(phrase, start, end, utterance.text[start:end], True)
+                    and not is_explained(text, start, end, phrase)):
+                yield PhraseHit(phrase, start, end, text[start:end], True)
 
 
 def _text_order(hit: PhraseHit) -> tuple[int, int]:
@@ -152,47 +135,3 @@ def _drop_nested(hits: list[PhraseHit]) -> list[PhraseHit]:
             continue
         kept.append(hit)
     return kept
-
-
-def clause_before(text: str, start: int, window: int) -> str:
-    begin = start
-    while begin > 0 and start - begin < window and text[begin - 1] not in CLAUSE_PUNCTUATION:
-        begin -= 1
-    return text[begin:start]
-
-
-def clause_after(text: str, end: int, window: int) -> str:
-    stop = end
-    while stop < len(text) and stop - end < window and text[stop] not in CLAUSE_PUNCTUATION:
-        stop += 1
-    return text[end:stop]
-
-
-def _alternation(words: Sequence[str]) -> re.Pattern[str]:
-    return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))
-
-
-_NOT_NEGATION = _alternation(NOT_NEGATION)
-_NEGATION_CUES = _alternation(NEGATION_CUES)
-_SHORT_NEGATION_CUES = frozenset(SHORT_NEGATION_CUES)
-
-
-def _mask(match: re.Match[str]) -> str:
-    return "＿" * len(match.group())
-
-
-def is_negated(text: str, start: int, end: int, window: int = 6) -> bool:
-    """True when a negation cue governs text[start:end] within its clause."""
-    before = _NOT_NEGATION.sub(_mask, clause_before(text, start, window))
-    if _NEGATION_CUES.search(before):
-        return True
-    if not _SHORT_NEGATION_CUES.isdisjoint(before[-SHORT_NEGATION_REACH:]):
-        return True
-    return clause_after(text, end, window).startswith(POST_NEGATION_CUES)
-
-
-def is_quoted_or_question(text: str, start: int, end: int, window: int = 8) -> bool:
-    """True when the phrase is reported speech or asked as a question, not asserted."""
-    if any(cue in clause_before(text, start, window) for cue in QUOTATION_CUES):
-        return True
-    return clause_after(text, end, window).endswith(QUESTION_ENDINGS)

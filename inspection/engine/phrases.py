@@ -7,25 +7,45 @@ their models from `PhraseOptions` (or `HasPhrases`) and match with a `PhraseSet`
 from __future__ import annotations
 
 from collections.abc import Sequence
+import re
 from functools import cached_property
 from typing import Literal
 
 from pydantic import Field
 
 from inspection.engine.base import ConditionModel
-from inspection.engine.matching import PhraseHit, PhraseMatcher, is_negated, is_quoted_or_question
+from inspection.engine.entities import entity_label, split_entity_items, with_entity_hits
+from inspection.engine.frames import DEFAULT_FRAMES, compile_frames, in_frame
+from inspection.engine.matching import PhraseHit, PhraseMatcher
+from inspection.engine.negation import is_negated
+from inspection.engine.reported import is_reported_or_asked
 from inspection.text import PreparedUtterance
 
 
 class PhraseOptions(ConditionModel):
-    """`negation`: a negated phrase does not count ("不保本"). `pinyin`: also match homophones
-    (宝本 for 保本); `auto` does so for voice calls only, where ASR makes such errors.
-    `ignore_questions`: a phrase asked or quoted back ("保本吗？", "您说的保本") does not count."""
+    """Which of the phrases found count.
+
+    `negation`: a phrase negated in its clause does not count ("不保本", "市面上没有一款理财敢
+    承诺保本"; `negation.py`); a cue reaches back at most `negation_window` characters.
+    `ignore_questions`: a phrase asked, quoted or reported does not count ("保本吗？", "您说的保本",
+    "您朋友推荐的那个保收益的"; `reported.py`). `frames`: a phrase in the same sentence as a
+    warning or anti-fraud reminder does not count ("提醒您谨防冒充客服索要卡密"; `frames.py`):
+    `true` for the documented `DEFAULT_FRAMES`, or a list of cues ("A…B" for A then B).
+    `pinyin`: also match homophones (宝本 for 保本) whose heard characters form no known word
+    (`homophones.py`); `auto` does so for voice calls only, where ASR makes such errors."""
 
     negation: bool = True
     ignore_questions: bool = False
+    frames: bool | list[str] = False
     pinyin: bool | Literal["auto"] = "auto"
-    negation_window: int = Field(default=6, ge=1, le=20)
+    negation_window: int = Field(default=12, ge=1, le=20)
+
+    @cached_property
+    def frame_pattern(self) -> re.Pattern[str] | None:
+        """The compiled frame cues, None when `frames` is off."""
+        if self.frames is False or self.frames == []:
+            return None
+        return compile_frames(DEFAULT_FRAMES if self.frames is True else self.frames)
 
 
 class PhraseSet:
@@ -33,26 +53,36 @@ class PhraseSet:
 
     def __init__(self, phrases: Sequence[str], options: PhraseOptions) -> None:
         self.options = options
-        self._plain = PhraseMatcher(phrases)
-        self._with_pinyin = PhraseMatcher(phrases, pinyin=True) if options.pinyin else None
+        words, self._entities = split_entity_items(phrases)  # "@amount": entities/hits.py
+        self._plain = PhraseMatcher(words)
+        self._with_pinyin = PhraseMatcher(words, pinyin=True) if options.pinyin else None
 
     @property
     def phrases(self) -> tuple[str, ...]:
-        return self._plain.phrases
+        return self._plain.phrases + tuple(f"@{name}" for name in self._entities)
 
     def find(self, utterance: PreparedUtterance, *, voice: bool, nested: bool = False
              ) -> list[PhraseHit]:
-        """The hits that count: not negated, and (with `ignore_questions`) not asked or quoted."""
+        """The hits that count: not negated, not asked or reported (`ignore_questions`), not
+        framed by a warning (`frames`)."""
         use_pinyin = self.options.pinyin is True or (self.options.pinyin == "auto" and voice)
         matcher = self._with_pinyin if use_pinyin and self._with_pinyin else self._plain
         hits = matcher.find(utterance, nested=nested)
-        return [hit for hit in hits if self._counts(utterance.text, hit)] if hits else hits
+        if self._entities:
+            hits = with_entity_hits(hits, utterance.text, self._entities)
+        return [hit for hit in hits if self._counts(utterance, hit)] if hits else hits
 
-    def _counts(self, text: str, hit: PhraseHit) -> bool:
-        options = self.options
-        if options.negation and is_negated(text, hit.start, hit.end, options.negation_window):
+    def _counts(self, utterance: PreparedUtterance, hit: PhraseHit) -> bool:
+        options, text = self.options, utterance.text
+        clause = utterance.clause_span(hit.start)
+        window = options.negation_window
+        if options.negation and is_negated(text, clause, hit.start, hit.end, window):
             return False
-        return not (options.ignore_questions and is_quoted_or_question(text, hit.start, hit.end))
+        if options.ignore_questions and is_reported_or_asked(text, clause, hit.start, hit.end,
+                                                             window):
+            return False
+        frames = options.frame_pattern
+        return frames is None or not in_frame(text, hit.start, hit.end, frames)
 
 
 class HasPhrases(PhraseOptions):
@@ -73,4 +103,4 @@ class HasPhrases(PhraseOptions):
 
 def describe(hit: PhraseHit) -> str:
     how = f"（拼音匹配「{hit.phrase}」）" if hit.by_pinyin else ""
-    return f"命中「{hit.text}」{how}"
+    return f"命中{entity_label(hit.phrase)}「{hit.text}」{how}"

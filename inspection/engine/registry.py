@@ -21,6 +21,7 @@ from inspection.engine.base import ConditionModel
 from inspection.engine.conditions import (
     all_,
     any_,
+    before_step,
     keyword,
     not_,
     order,
@@ -31,6 +32,7 @@ from inspection.engine.conditions import (
     response_latency,
     sentiment,
     silence,
+    similar,
     speech_rate,
 )
 from inspection.engine.context import Check
@@ -41,11 +43,13 @@ CONDITION_MODULES: tuple[ModuleType, ...] = (
     proximity,
     required,
     order,
+    before_step,
     silence,
     overtalk,
     response_latency,
     speech_rate,
     sentiment,
+    similar,
     all_,
     any_,
     not_,

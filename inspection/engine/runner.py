@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from inspection.embeddings import ConversationEmbeddings, Embedder, default_embedder
 from inspection.engine.conditions.regex import RegexTimeoutError
 from inspection.engine.context import CheckContext
 from inspection.engine.hits import Hit
@@ -15,22 +16,31 @@ from inspection.text import PreparedConversation, normalise
 from inspection.types import Evidence, Finding, Utterance, Word
 
 
-def run_rules(rules: RuleSet, prepared: PreparedConversation) -> list[Finding]:
-    return [finding for rule in rules.rules for finding in run_rule(rule, prepared)]
+def run_rules(rules: RuleSet, prepared: PreparedConversation, *,
+              embedder: Embedder | None = None) -> list[Finding]:
+    """Every rule's findings. `embedder`: the sentence encoder `similar` conditions use (default:
+    the process-wide one); each utterance is embedded at most once for all rules."""
+    embeddings = ConversationEmbeddings(embedder or default_embedder())
+    return [finding for rule in rules.rules
+            for finding in run_rule(rule, prepared, embeddings=embeddings)]
 
 
-def run_rule(rule: Rule, prepared: PreparedConversation) -> list[Finding]:
+def run_rule(rule: Rule, prepared: PreparedConversation, *,
+             embeddings: ConversationEmbeddings | None = None) -> list[Finding]:
     """The findings of one rule: at most `max_findings`, one per utterance.
 
     A regex that times out raises `RuleConfigError` naming the rule's file and id."""
+    embeddings = embeddings or ConversationEmbeddings(default_embedder())
     try:
-        return _run_rule(rule, prepared)
+        return _run_rule(rule, prepared, embeddings)
     except RegexTimeoutError as exc:
         raise RuleConfigError(rule.source, str(exc), rule.id) from None
 
 
-def _run_rule(rule: Rule, prepared: PreparedConversation) -> list[Finding]:
-    context = CheckContext(prepared=prepared, role=rule.header.role, checks=CHECKS)
+def _run_rule(rule: Rule, prepared: PreparedConversation, embeddings: ConversationEmbeddings
+              ) -> list[Finding]:
+    context = CheckContext(prepared=prepared, role=rule.header.role, checks=CHECKS,
+                           embeddings=embeddings)
     if not applies(rule, context):
         return []
     findings: list[Finding] = []

@@ -1,4 +1,4 @@
-"""Redact a whole conversation: utterance texts, their recognised words, and where it happened.
+"""Redact a whole conversation's utterances: their texts, their recognised words, and where it happened.
 
 Each `RedactedSpan` gives the seconds to mute: from the timestamps of the words that hold the
 number when the utterance has words that line up with its text, else the whole utterance.
@@ -13,8 +13,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from inspection.redaction.detectors import PiiKind
-from inspection.redaction.scan import Detection, find_pii, mask
+from inspection.redaction.detectors import Detection, PiiKind
+from inspection.redaction.scan import EntityFinder, find_pii, mask
 from inspection.types import Conversation, Utterance, Word
 
 WordOffsets = list[tuple[int, int]]
@@ -22,7 +22,7 @@ WordOffsets = list[tuple[int, int]]
 
 @dataclass(frozen=True)
 class RedactedSpan:
-    """One masked number. Characters index the original utterance text; times are seconds."""
+    """One masked span. Characters index the original utterance text; times are seconds."""
 
     utterance_index: int
     kind: PiiKind
@@ -32,12 +32,18 @@ class RedactedSpan:
     end: float
 
 
-def redact_conversation(conversation: Conversation) -> tuple[Conversation, list[RedactedSpan]]:
-    """A copy of `conversation` with every personal number masked, and the masked spans."""
+def redact_conversation(
+    conversation: Conversation, *, entities: EntityFinder | None = None
+) -> tuple[Conversation, list[RedactedSpan]]:
+    """A copy of `conversation` with the personal data in its utterances masked, and the masked spans.
+
+    Only utterance texts and words are redacted here; `metadata` is left to `redact_value`.
+    `entities` (off by default) adds names and street addresses (see `find_pii`).
+    """
     utterances: list[Utterance] = []
     spans: list[RedactedSpan] = []
     for index, utterance in enumerate(conversation.utterances):
-        detections = find_pii(utterance.text)
+        detections = find_pii(utterance.text, entities=entities)
         if detections:
             utterance, found = _redact_utterance(index, utterance, detections)
             spans.extend(found)

@@ -1,46 +1,60 @@
-"""Chinese resident identity numbers (GB 11643-1999): 6-digit region, birth date, sequence, check.
+"""Chinese resident identity numbers, GB 11643-1999 ([身份证号]).
 
-18 characters: the region code's first two digits name a province-level division, the next
-eight are a real calendar date between 1900 and 2099, and the last is the ISO 7064 MOD 11-2
-check character ("X" stands for 10). The legacy 15-digit form (1984–1999) has a two-digit year
-and no check character, so only the region and date are checked.
+Finds: 18 characters — 6-digit region code, birth date, 3-digit sequence, check character ("X"
+for 10, also heard as 叉) — and the legacy 15-digit form (1984–1999: two-digit year, no check
+character), written, spoken or grouped (110105 19491231 002X).
+
+Validation: `stdnum.cn.ric` computes the ISO 7064 MOD 11-2 check character and reads the birth
+date (a real calendar date); the region code's first two digits must name a province-level
+division in stdnum's region table. The county is *not* looked up: counties are renamed and
+merged, and an ID number whose county left the table must still be hidden. The legacy form has
+no check character, so only its region and date are checked.
+
+False-positive guard: the check character (1 in 11 by chance), a real birth date between 1900
+and 2099 and a known province make 18-digit order numbers and timestamps (2024061009452231…)
+fail; amounts and codes glued to letters are refused.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from functools import cache
 
-PROVINCE_CODES = frozenset(
-    {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
-     50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83}
-)
-WEIGHTS = tuple(2 ** (17 - position) % 11 for position in range(17))
-CHECK_CHARACTERS = "10X98765432"  # indexed by the weighted sum mod 11
+from stdnum import numdb
+from stdnum.cn import ric
+from stdnum.exceptions import ValidationError
 
+from inspection.redaction.candidate import Candidate
 
-def check_character(first_17_digits: str) -> str:
-    total = sum(int(digit) * weight for digit, weight in zip(first_17_digits, WEIGHTS, strict=True))
-    return CHECK_CHARACTERS[total % 11]
+FIRST_BIRTH_YEAR, LAST_BIRTH_YEAR = 1900, 2099
 
 
 def is_id_number(digits: str) -> bool:
     if len(digits) == 18:
-        body = digits[:17]
         return (
-            body.isdigit()
-            and _plausible(region=body[:6], birth=body[6:14])
-            and digits[17] == check_character(body)
+            digits[:17].isdigit()
+            and ric.calc_check_digit(digits) == digits[17]
+            and _plausible(region=digits[:6], birth=digits[6:14])
         )
     if len(digits) == 15:
         return digits.isdigit() and _plausible(region=digits[:6], birth="19" + digits[6:12])
     return False
 
 
+def accepts(candidate: Candidate) -> bool:
+    return not candidate.amount and is_id_number(candidate.digits)
+
+
 def _plausible(*, region: str, birth: str) -> bool:
-    if int(region[:2]) not in PROVINCE_CODES:
+    if not _is_province(region[:2]):
         return False
     try:
-        born = date(int(birth[:4]), int(birth[4:6]), int(birth[6:8]))
-    except ValueError:
+        born = ric.get_birth_date("0" * 6 + birth + "0" * 4)
+    except ValidationError:
         return False
-    return 1900 <= born.year <= 2099
+    return FIRST_BIRTH_YEAR <= born.year <= LAST_BIRTH_YEAR
+
+
+@cache
+def _is_province(code: str) -> bool:
+    """A province-level division in stdnum's table of region codes (cn/loc)."""
+    return any("province" in properties for _, properties in numdb.get("cn/loc").info(code))

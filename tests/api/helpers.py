@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from api.auth import create_user
+from api.services.users import create_user
 from models import session_scope
 
 
@@ -16,8 +16,8 @@ class Users:
     """Tokens for one user of each role (agents A017/A023 in teams t1/t2)."""
 
     def __init__(self, client: TestClient) -> None:
-        services = client.app.state.services  # type: ignore[attr-defined]
-        with session_scope(services.engine) as session:
+        runtime = client.app.state.runtime  # type: ignore[attr-defined]
+        with session_scope(runtime.engine) as session:
             self.admin = create_user(session, name="admin", role="admin")[1]
             self.reviewer = create_user(session, name="qa", role="qa_reviewer")[1]
             self.supervisor = create_user(session, name="sup", role="supervisor",

@@ -15,8 +15,8 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from api.app import create_app
-from api.auth import create_user
+from api.http.app import create_app
+from api.services.users import create_user
 from api.settings import Settings
 from models import session_scope
 from tests.pages.browser import CHROMIUM, CHROMIUM_FLAGS, EXAMPLES, Server, Tokens, free_port
@@ -44,7 +44,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture(scope="session")
 def tokens(server: Server) -> Tokens:
-    with session_scope(server.app.state.services.engine) as session:
+    with session_scope(server.app.state.runtime.engine) as session:
         def token(name: str, role: str, **scope: str) -> str:
             return create_user(session, name=name, role=role, **scope)[1]
 

@@ -191,7 +191,7 @@ def test_clicking_a_finding_seeks_the_recording(server: Server, tokens: Tokens,
                                                 collections_call: str, page: Page) -> None:
     recording = server.settings.data_dir / "call.wav"
     _silent_wav(recording, 40.0)
-    with session_scope(server.app.state.services.engine) as session:
+    with session_scope(server.app.state.runtime.engine) as session:
         row = session.get(Conversation, collections_call)
         assert row is not None
         row.audio_path = str(recording)

@@ -10,8 +10,8 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.pages import agents, conversation, login, review, upload
-from api.pages.rendering import PAGES_DIR, STATIC_URL
+from api.http.pages import agents, conversation, login, review, upload
+from api.http.pages.rendering import PAGES_DIR, STATIC_URL
 
 __all__ = ["install_pages"]
 

@@ -6,9 +6,13 @@ from dataclasses import dataclass
 
 from fastapi import APIRouter, Request, Response
 
-from api.auth import Principal
-from api.deps import PrincipalDep, ServicesDep, SessionDep
-from api.pages.coaching_data import (
+from api.http.auth import require_role
+from api.http.deps import PrincipalDep, RuntimeDep, SessionDep
+from api.http.errors import PermissionDeniedError
+from api.http.pages.rendering import PageRoute, render
+from api.services.access import Principal
+from api.services.coaching import TEAM_ALERT
+from api.services.dashboards import (
     choose_period,
     findings_by_rule,
     load_coaching,
@@ -16,10 +20,10 @@ from api.pages.coaching_data import (
     skill_catalogue,
     template_names,
 )
-from api.pages.rendering import PageRoute, render
 from coaching.scorecard import AgentScorecard
-from inspection.errors import NotFoundError, PermissionDeniedError
 from models import Agent
+from models.enums import QUEUE_VIEWERS, UserRole
+from models.errors import NotFoundError
 from models.page_queries import list_agents, list_teams
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -56,11 +60,11 @@ def visible_agent(session: SessionDep, principal: Principal, agent_id: str) -> A
 
 @router.get("/agents/{agent_id}")
 def agent_page(agent_id: str, request: Request, principal: PrincipalDep, session: SessionDep,
-               services: ServicesDep, period: str | None = None, template: str = "finance"
+               runtime: RuntimeDep, period: str | None = None, template: str = "finance"
                ) -> Response:
     agent = visible_agent(session, principal, agent_id)
     chosen = choose_period(session, agent_ids=[agent.id], text=period)
-    coaching = load_coaching(session, services.policy, agent_ids=[agent.id], period=chosen,
+    coaching = load_coaching(session, runtime.policy, agent_ids=[agent.id], period=chosen,
                              template=template)
     report = coaching.report
     card = next((c for c in report.team.cards if c.agent_id == agent.id), None)
@@ -74,11 +78,11 @@ def agent_page(agent_id: str, request: Request, principal: PrincipalDep, session
         recommendations=report.recommendations.get(agent.id, ()), own=own,
         by_rule=findings_by_rule(own), findings=findings, templates=template_names(),
         alerts=[a for a in report.alerts if a.agent_id == agent.id],
-        can_appeal=principal.role == "agent" and principal.agent_id == agent.id)
+        can_appeal=principal.role == UserRole.AGENT and principal.agent_id == agent.id)
 
 
 def team_agents(session: SessionDep, principal: Principal, team: str | None) -> list[str]:
-    if principal.role == "supervisor":
+    if principal.role == UserRole.SUPERVISOR:
         if team and team != principal.team_id:
             raise PermissionDeniedError("班组长只能查看本班组的看板")
         team = principal.team_id
@@ -87,25 +91,25 @@ def team_agents(session: SessionDep, principal: Principal, team: str | None) -> 
 
 @router.get("/team")
 def team_page(request: Request, principal: PrincipalDep, session: SessionDep,
-              services: ServicesDep, team: str | None = None, period: str | None = None,
+              runtime: RuntimeDep, team: str | None = None, period: str | None = None,
               template: str = "finance") -> Response:
-    principal.require("admin", "qa_reviewer", "supervisor")
+    require_role(principal, QUEUE_VIEWERS)
     agent_ids = team_agents(session, principal, team)
     chosen = choose_period(session, agent_ids=agent_ids, text=period)
-    coaching = load_coaching(session, services.policy, agent_ids=agent_ids, period=chosen,
+    coaching = load_coaching(session, runtime.policy, agent_ids=agent_ids, period=chosen,
                              template=template)
     shown = set(agent_ids)
     teams = [t.id for t in list_teams(session)]
-    if principal.role == "supervisor":
+    if principal.role == UserRole.SUPERVISOR:
         teams = [t for t in teams if t == principal.team_id]
     catalogue = skill_catalogue()
     return render(
         request, "team.html", principal, coaching=coaching, report=coaching.report,
         cards=[c for c in coaching.report.team.cards if c.agent_id in shown],
         heat_agents=[a for a in coaching.report.heatmap.agents if a in shown],
-        alerts=[a for a in coaching.report.alerts if a.agent_id == "team" or a.agent_id in shown],
+        alerts=[a for a in coaching.report.alerts if a.agent_id == TEAM_ALERT or a.agent_id in shown],
         histogram=score_histogram(coaching.in_period),
         vetoes=sum(1 for s in coaching.in_period if s.row.veto),
         top_rules=findings_by_rule(coaching.in_period)[:8], teams=teams,
-        team=team or (principal.team_id if principal.role == "supervisor" else ""),
+        team=team or (principal.team_id if principal.role == UserRole.SUPERVISOR else ""),
         skill_labels={s.id: s.label for s in catalogue.skills}, templates=template_names())

@@ -8,11 +8,11 @@ from pathlib import Path
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse
 
-from api.auth import REVIEWER_ROLES
-from api.deps import PrincipalDep, ServicesDep, SessionDep
-from api.pages.rendering import PageRoute, render
-from inspection.errors import NotFoundError
+from api.http.deps import PrincipalDep, RuntimeDep, SessionDep
+from api.http.pages.rendering import PageRoute, render
 from models import Conversation, Finding, Utterance
+from models.enums import FINISHED, REVIEWERS, AppealState, ConversationStatus, UserRole
+from models.errors import NotFoundError
 from models.queries import findings_of, open_appeal_for, utterances_of
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -80,26 +80,26 @@ def warnings_for(row: Conversation, turns: list[Turn]) -> list[str]:
     low = sum(1 for turn in turns if turn.low_confidence)
     if low:
         notes.append(f"{low} 句转写置信度低（标为“低置信”），相关质检结果需人工确认。")
-    if row.status == "failed":
+    if row.status == ConversationStatus.FAILED:
         notes.append(f"质检失败：{row.error or '未知错误'}")
     return notes
 
 
 @router.get("/conversations/{conversation_id}")
 def conversation_page(conversation_id: str, request: Request, principal: PrincipalDep,
-                      session: SessionDep, services: ServicesDep) -> Response:
+                      session: SessionDep, runtime: RuntimeDep) -> Response:
     row = principal.check_can_see(session.get(Conversation, conversation_id), conversation_id)
     findings = findings_of(session, conversation_id=row.id)
     turns = build_turns(utterances_of(session, conversation_id=row.id), findings,
-                        services.settings.review_confidence)
+                        runtime.settings.review_confidence)
     appeals = {f.id: open_appeal_for(session, finding_id=f.id) for f in findings
-               if f.id is not None and f.appeal_state == "open"}
+               if f.id is not None and f.appeal_state == AppealState.OPEN}
     return render(
         request, "conversation.html", principal, row=row, turns=turns, findings=findings,
         appeals=appeals, warnings=warnings_for(row, turns),
-        can_review=principal.role in REVIEWER_ROLES,
-        can_appeal=principal.role == "agent" and row.agent_id == principal.agent_id,
-        finished=row.status in ("done", "failed"))
+        can_review=principal.role in REVIEWERS,
+        can_appeal=principal.role == UserRole.AGENT and row.agent_id == principal.agent_id,
+        finished=row.status in FINISHED)
 
 
 @router.get("/conversations/{conversation_id}/audio")

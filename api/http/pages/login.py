@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
-from api.auth import hash_token
-from api.deps import SESSION_COOKIE, PrincipalDep, SessionDep
-from api.pages.rendering import PageRoute, render, urlpart
-from models.queries import get_user_by_token_hash
+from api.http.deps import SESSION_COOKIE, PrincipalDep, SessionDep
+from api.http.pages.rendering import PageRoute, render, urlpart
+from api.services.users import hash_token, principal_for
+from models.enums import UserRole
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 COOKIE_MAX_AGE = 12 * 3600
@@ -31,8 +31,7 @@ def login_form(request: Request, next: str = "/") -> Response:
 @router.post("/login")
 def login(request: Request, session: SessionDep, token: Annotated[str, Form(max_length=500)],
           next: Annotated[str, Form()] = "/") -> Response:
-    user = get_user_by_token_hash(session, token_hash=hash_token(token.strip()))
-    if user is None:
+    if principal_for(session, token_hash=hash_token(token.strip())) is None:
         return render(request, "login.html", None, status_code=401, next=safe_next(next),
                       message="令牌无效：请使用 zhijian users create 打印的令牌")
     response = RedirectResponse(safe_next(next), status_code=303)
@@ -51,6 +50,6 @@ def logout() -> Response:
 @router.get("/")
 def home(principal: PrincipalDep) -> Response:
     """Agents land on their own page; everyone else on the review queue."""
-    if principal.role == "agent":
+    if principal.role == UserRole.AGENT:
         return RedirectResponse(f"/agents/{urlpart(principal.agent_id or '')}", status_code=303)
     return RedirectResponse("/review", status_code=303)

@@ -16,10 +16,11 @@ from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 
-from api.auth import REVIEWER_ROLES, Principal
-from api.errors import UnauthenticatedError, status_for
+from api.http.errors import UnauthenticatedError, status_for
+from api.services.access import Principal
 from coaching.periods import DEFAULT_TIMEZONE
 from inspection.errors import ZhijianError
+from models.enums import WRITERS, AppealState, ConversationStatus, ReviewState, UserRole
 
 logger = logging.getLogger(__name__)
 PAGES_DIR = Path(__file__).resolve().parent
@@ -27,14 +28,17 @@ STATIC_URL = "/static/pages"
 LOCAL_TIMEZONE = DEFAULT_TIMEZONE  # Asia/Shanghai, as coaching periods
 templates = Jinja2Templates(directory=PAGES_DIR / "templates")
 
-ROLE_LABELS = {"admin": "管理员", "qa_reviewer": "质检员", "supervisor": "班组长", "agent": "坐席"}
+ROLE_LABELS = {UserRole.ADMIN: "管理员", UserRole.QA_REVIEWER: "质检员", UserRole.SUPERVISOR: "班组长",
+               UserRole.AGENT: "坐席"}
 SPEAKER_LABELS = {"agent": "坐席", "customer": "客户"}
 SEVERITY_LABELS = {"info": "提示", "minor": "轻微", "major": "严重", "critical": "重大"}
 CATEGORY_LABELS = {"compliance": "合规", "courtesy": "服务礼仪", "process": "流程", "risk": "风险"}
-REVIEW_LABELS = {"pending": "待复核", "confirmed": "已确认", "overturned": "已推翻"}
-APPEAL_LABELS = {"none": "", "open": "申诉中", "upheld": "申诉驳回", "overturned": "申诉成立"}
-STATUS_LABELS = {"received": "已接收", "transcribing": "转写中", "analysing": "分析中",
-                 "done": "已完成", "failed": "失败"}
+REVIEW_LABELS = {ReviewState.PENDING: "待复核", ReviewState.CONFIRMED: "已确认",
+                 ReviewState.OVERTURNED: "已推翻"}
+APPEAL_LABELS = {AppealState.NONE: "", AppealState.OPEN: "申诉中", AppealState.UPHELD: "申诉驳回",
+                 AppealState.OVERTURNED: "申诉成立"}
+STATUS_LABELS = {ConversationStatus.RECEIVED: "已接收", ConversationStatus.TRANSCRIBING: "转写中",
+                 ConversationStatus.DONE: "已完成", ConversationStatus.FAILED: "失败"}
 SENTIMENT_LABELS = {"negative": "负面", "neutral": "中性", "positive": "正面"}
 ERROR_TITLES = {403: "无权访问", 404: "页面不存在", 409: "操作冲突", 422: "请求无效"}
 
@@ -84,15 +88,16 @@ for name, mapping in (("role_label", ROLE_LABELS), ("speaker", SPEAKER_LABELS),
     templates.env.filters[name] = lambda key, table=mapping: table.get(key, key) if key else ""
 templates.env.filters.update(seconds=seconds, number=number, urlpart=urlpart, localtime=localtime,
                             example_text=example_text)
-templates.env.globals["static"] = STATIC_URL
+templates.env.globals.update(static=STATIC_URL, UserRole=UserRole, AppealState=AppealState,
+                             status_labels={str(k): v for k, v in STATUS_LABELS.items()})
 
 
 def nav_items(principal: Principal) -> list[tuple[str, str]]:
     """(label, href) of the pages this role may open."""
-    if principal.role == "agent":
+    if principal.role == UserRole.AGENT:
         return [("我的绩效", f"/agents/{urlpart(principal.agent_id or '')}")]
     items = [("复核队列", "/review"), ("团队看板", "/team"), ("规则", "/rules")]
-    if principal.role in REVIEWER_ROLES:
+    if principal.role in WRITERS:
         items.append(("上传", "/upload"))
     return items
 

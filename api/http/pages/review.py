@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
-from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from api.auth import Principal
-from api.deps import PrincipalDep, ServicesDep, SessionDep
-from api.pages.rendering import LOCAL_TIMEZONE, PageRoute, render
+from api.http.auth import require_role
+from api.http.deps import PrincipalDep, RuntimeDep, SessionDep
+from api.http.pages.rendering import LOCAL_TIMEZONE, PageRoute, render
+from api.services.access import Principal
+from api.services.rules import rules_by_pack
 from inspection.errors import InvalidInputError
+from models.enums import QUEUE_VIEWERS, UserRole
 from models.page_queries import list_agents, list_teams, queue_counts
-from models.queries import ConversationFilter, review_queue, rule_outcomes
+from models.queries import ConversationFilter, review_queue
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
-QUEUE_VIEWERS = ("admin", "qa_reviewer", "supervisor")
 QUEUE_LIMIT = 200
 
 
@@ -42,43 +42,27 @@ def queue_filter(principal: Principal, *, team: str | None, agent: str | None,
 
 @router.get("/review")
 def review_page(request: Request, principal: PrincipalDep, session: SessionDep,
-                services: ServicesDep, team: str | None = None, agent: str | None = None,
+                runtime: RuntimeDep, team: str | None = None, agent: str | None = None,
                 rule: str | None = None, since: str | None = None, until: str | None = None
                 ) -> Response:
-    principal.require(*QUEUE_VIEWERS)
+    require_role(principal, QUEUE_VIEWERS)
     filters = queue_filter(principal, team=team, agent=agent, rule=rule,
                            since=parse_day(since, "since"), until=parse_day(until, "until"))
     rows = review_queue(session, filters=filters, limit=QUEUE_LIMIT)
     teams = [t.id for t in list_teams(session)]
-    if principal.role == "supervisor":
+    if principal.role == UserRole.SUPERVISOR:
         teams = [t for t in teams if t == principal.team_id]
     agents = [a.id for a in list_agents(session, team_id=principal.visibility().visible_team_id)]
     return render(request, "review.html", principal, rows=rows,
                   counts=queue_counts(session, filters=filters), teams=teams, agents=agents,
-                  rule_ids=sorted(r.id for r in services.rules.rules),
+                  rule_ids=sorted(r.id for r in runtime.pipeline.rules.rules),
                   selected={"team": team or "", "agent": agent or "", "rule": rule or "",
                             "since": since or "", "until": until or ""})
 
 
-def rule_rows(services: ServicesDep, session: SessionDep) -> dict[str, list[dict[str, Any]]]:
-    """Rules grouped by pack file, each with its review/appeal outcomes and precision."""
-    outcomes = {row["rule_id"]: row for row in rule_outcomes(session)}
-    packs: dict[str, list[dict[str, Any]]] = {}
-    for rule in services.rules.rules:
-        stats = outcomes.get(rule.id, {})
-        right = stats.get("confirmed", 0) + stats.get("appeals_upheld", 0)
-        decided = right + stats.get("overturned", 0) + stats.get("appeals_overturned", 0)
-        packs.setdefault(Path(rule.source).name, []).append({
-            "rule": rule, "header": rule.header, "type": rule.condition.type,
-            "examples": rule.header.examples.model_dump(mode="json"),
-            "findings": stats.get("findings", 0), "right": right, "decided": decided,
-            "precision": round(100 * right / decided, 1) if decided else None,
-        })
-    return packs
-
-
 @router.get("/rules")
 def rules_page(request: Request, principal: PrincipalDep, session: SessionDep,
-               services: ServicesDep) -> Response:
-    principal.require(*QUEUE_VIEWERS)
-    return render(request, "rules.html", principal, packs=rule_rows(services, session))
+               runtime: RuntimeDep) -> Response:
+    require_role(principal, QUEUE_VIEWERS)
+    return render(request, "rules.html", principal,
+                  packs=rules_by_pack(runtime.pipeline.rules, session))

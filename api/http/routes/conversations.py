@@ -2,56 +2,25 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from datetime import datetime
-from functools import partial
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from api.deps import JobsDep, PrincipalDep, ServicesDep, SessionDep
-from api.errors import PayloadTooLargeError
-from api.ingest import (
-    parse_json_body,
-    spool,
-    store_audio,
-    store_transcript,
-)
-from api.schemas import (
-    ConversationAccepted,
-    ConversationPublic,
-    ConversationSummary,
-    FindingPublic,
-    UtterancePublic,
-)
-from api.services import Services
+from api.http.auth import require_role
+from api.http.deps import JobsDep, PrincipalDep, RuntimeDep, SessionDep
+from api.http.schemas import ConversationAccepted, ConversationPublic, ConversationSummary
+from api.runtime import Runtime
+from api.services.conversations import StoreStep, accept, audio_step, transcript_step
+from api.services.uploads import check_declared_size, parse_json_body, read_limited
 from inspection.errors import InvalidInputError
-from inspection.loaders import describe_validation_error
-from models import Conversation, session_scope
+from models import Conversation
+from models.enums import WRITERS
 from models.queries import ConversationFilter, findings_of, list_conversations, utterances_of
 
 router = APIRouter(prefix="/api/conversations", tags=["conversations"])
-WRITERS = ("admin", "qa_reviewer")
-
-
-class AudioFields(BaseModel):
-    """The `metadata` form field of an audio upload (JSON)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    id: str | None = Field(default=None, min_length=1, max_length=200)
-    direction: str = Field(default="inbound", pattern="^(inbound|outbound)$")
-    industry: str | None = None
-    agent_id: str | None = None
-    started_at: datetime | None = None
-    metadata: dict[str, Any] = Field(default_factory=dict)
 
 
 @router.post(
@@ -64,125 +33,38 @@ class AudioFields(BaseModel):
             "metadata": {"type": "string"}}}}}}},
 )
 async def submit_conversation(request: Request, response: Response, principal: PrincipalDep,
-                              services: ServicesDep, jobs: JobsDep) -> ConversationAccepted:
-    principal.require(*WRITERS)
-    limit = services.settings.max_upload_bytes
-    _check_declared_size(request, limit)
+                              runtime: RuntimeDep, jobs: JobsDep) -> ConversationAccepted:
+    require_role(principal, WRITERS)
+    limit = runtime.settings.max_upload_bytes
+    check_declared_size(request.headers.get("content-length"), limit)
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
-        store = await _receive_audio(request, services.settings.audio_dir, limit)
+        store = await _audio_upload(request, runtime)
     else:
-        data = parse_json_body(await _read_limited(request, limit))
-        store = partial(store_transcript, data=data, known_agents=services.known_agents)
+        store = transcript_step(runtime, parse_json_body(await read_limited(request.stream(), limit)))
     # Database work runs in the thread pool, never on the event loop.
-    accepted = await run_in_threadpool(_store_once, services, store)
+    accepted = await run_in_threadpool(accept, runtime, store)
     if accepted.created:
         jobs.submit(accepted.id)
     response.status_code = 201 if accepted.created else 200
-    return accepted
+    return ConversationAccepted.model_validate(accepted, from_attributes=True)
 
 
-def _store_once(services: Services, store: Callable[..., tuple[Conversation, bool]]
-                ) -> ConversationAccepted:
-    """Store in one transaction. When the same id arrives twice at once, the loser's commit
-    fails; storing again then finds the winner's row and answers as for a repeat (200/409)."""
-    try:
-        return _store(services, store)
-    except IntegrityError:
-        return _store(services, store)
-
-
-def _store(services: Services, store: Callable[..., tuple[Conversation, bool]]
-           ) -> ConversationAccepted:
-    with session_scope(services.engine) as session:
-        row, created = store(session)
-        accepted = ConversationAccepted(id=row.id, status=row.status, created=created)
-        agent_id, team_id = row.agent_id, row.team_id
-    if agent_id:  # committed: later submissions for this agent skip the lookup
-        services.known_agents.add((agent_id, team_id))
-    return accepted
-
-
-def _check_declared_size(request: Request, limit: int) -> None:
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLargeError(f"上传过大：{int(declared)} 字节，上限 {limit} 字节")
-
-
-async def _read_limited(request: Request, limit: int) -> bytes:
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise PayloadTooLargeError(f"上传过大：超过上限 {limit} 字节")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-async def _receive_audio(request: Request, audio_dir: Path, limit: int
-                         ) -> Callable[..., tuple[Conversation, bool]]:
-    """Read and check the multipart upload; return the storing step for the thread pool."""
-    from inspection.transcription import AUDIO_EXTENSIONS
-
-    form = await request.form(max_part_size=limit)
+async def _audio_upload(request: Request, runtime: Runtime) -> StoreStep:
+    """The multipart form's `file` and `metadata` fields, checked by the service."""
+    form = await request.form(max_part_size=runtime.settings.max_upload_bytes)
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         raise InvalidInputError("upload", "缺少录音文件字段 file")
-    suffix = Path(upload.filename).suffix.lower()
-    if suffix not in AUDIO_EXTENSIONS:
-        raise InvalidInputError(upload.filename, f"不支持的音频格式 '{suffix}'"
-                                f"（支持 {' '.join(sorted(AUDIO_EXTENSIONS))}）")
-    fields = _audio_fields(form.get("metadata"))
-    data = await upload.read()
-    if len(data) > limit:
-        raise PayloadTooLargeError(f"上传过大：超过上限 {limit} 字节")
-    return partial(_store_audio_file, data=data, filename=upload.filename, audio_dir=audio_dir,
-                   fields=fields.model_dump(mode="json", exclude_none=True))
-
-
-def _store_audio_file(session: Session, *, data: bytes, filename: str, audio_dir: Path,
-                      fields: dict[str, Any]) -> tuple[Conversation, bool]:
-    path = spool([data])
-    try:
-        return store_audio(session, upload=path, filename=filename, audio_dir=audio_dir,
-                           fields=fields)
-    finally:
-        path.unlink(missing_ok=True)
-
-
-def _audio_fields(raw: object) -> AudioFields:
-    if raw is None:
-        return AudioFields()
-    try:
-        return AudioFields.model_validate(json.loads(str(raw)))
-    except json.JSONDecodeError as exc:
-        raise InvalidInputError("metadata", f"JSON 格式错误: {exc.msg}") from None
-    except ValidationError as exc:
-        location, problem = describe_validation_error(exc)
-        raise InvalidInputError("metadata", problem, location) from None
+    return audio_step(runtime, filename=upload.filename, data=await upload.read(),
+                      metadata=form.get("metadata"))
 
 
 @router.get("/{conversation_id}", response_model=ConversationPublic, summary="会话详情")
 def get_conversation(conversation_id: str, principal: PrincipalDep, session: SessionDep
                      ) -> ConversationPublic:
     row = principal.check_can_see(session.get(Conversation, conversation_id), conversation_id)
-    return conversation_public(session, row)
-
-
-def conversation_public(session: SessionDep, row: Conversation) -> ConversationPublic:
-    utterances = utterances_of(session, conversation_id=row.id)
-    findings = findings_of(session, conversation_id=row.id)
-    return ConversationPublic(
-        **summary(row).model_dump(), error=row.error, industry=row.industry, metadata=row.meta,
-        roles_inferred=row.roles_inferred, has_audio=bool(row.audio_path),
-        deductions=row.deductions, review_reasons=row.review_reasons,
-        category_scores=row.category_scores, redactions=row.redactions,
-        utterances=[UtterancePublic.model_validate(u, from_attributes=True) for u in utterances],
-        findings=[FindingPublic.model_validate(f, from_attributes=True) for f in findings],
-    )
-
-
-def summary(row: Conversation) -> ConversationSummary:
-    return ConversationSummary.model_validate(row, from_attributes=True)
+    return ConversationPublic.of_stored(row, utterances_of(session, conversation_id=row.id),
+                                        findings_of(session, conversation_id=row.id))
 
 
 @router.get("", response_model=list[ConversationSummary], summary="会话列表（可筛选）")
@@ -202,4 +84,4 @@ def list_all(
         needs_review=needs_review, min_score=min_score, max_score=max_score, status=status,
         visible_agent_ids=scope.visible_agent_ids, visible_team_id=scope.visible_team_id)
     rows = list_conversations(session, filters=filters, limit=limit, offset=offset)
-    return [summary(row) for row in rows]
+    return [ConversationSummary.of(row) for row in rows]

@@ -1,7 +1,8 @@
 // 质检 pages: seek the recording, review/appeal via the JSON API, upload with job progress.
 "use strict";
 
-const STATUS = {received: "已接收", transcribing: "转写中", analysing: "分析中", done: "已完成", failed: "失败"};
+// Status labels come from the server (api/http/pages/rendering.py STATUS_LABELS), on <body>.
+const STATUS = JSON.parse(document.body.dataset.statusLabels || "{}");
 
 async function api(url, options = {}) {
   const response = await fetch(url, {credentials: "same-origin", ...options});

@@ -1,0 +1,71 @@
+"""The coaching report of a period, built from what is stored (finished conversations with
+reviews and appeals applied, imported tickets), and each caller's visible part of it:
+scorecards (kept for later), coaching plans, alerts."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from sqlmodel import Session
+
+from api.services.access import Principal
+from coaching import CoachingInputs, PeriodReport, build_report, load_template, parse_period
+from coaching.render import agent_json
+from coaching.template_model import list_templates
+from inspection.errors import InvalidInputError
+from inspection.scoring import ScoringPolicy
+from models.errors import NotFoundError
+from models.repository import save_scorecard, stored_inspections, stored_tickets
+
+TEAM_ALERT = "team"  # the agent id of alerts about the whole team
+
+
+def period_report(session: Session, policy: ScoringPolicy, *, period: str,
+                  template: str) -> PeriodReport:
+    """`NotFoundError` for an unknown template, `InvalidInputError` for a bad period."""
+    if template not in list_templates():
+        raise NotFoundError(f"没有评分模板 {template!r}（可用：{', '.join(list_templates())}）")
+    try:
+        parsed = parse_period(period)
+    except ValueError as exc:
+        raise InvalidInputError("period", str(exc)) from None
+    inputs = CoachingInputs(inspected=tuple(stored_inspections(session, policy)),
+                            tickets=stored_tickets(session))
+    return build_report(inputs, load_template(template), parsed)
+
+
+def scorecards(session: Session, policy: ScoringPolicy, principal: Principal, *, period: str,
+               template: str) -> tuple[str, list[dict[str, Any]]]:
+    """(period label, the visible agents' scorecards); each card and its coaching plan is
+    stored (replacing earlier ones) and committed."""
+    report = period_report(session, policy, period=period, template=template)
+    allowed = principal.visible_agent_ids(session)
+    cards = [agent_json(report, card) for card in report.team.cards
+             if allowed is None or card.agent_id in allowed]
+    label = report.team.period.label
+    for card in cards:
+        save_scorecard(session, agent_id=card["agent_id"], period=label, template=template,
+                       card=card)
+    session.commit()
+    return label, cards
+
+
+def coaching_plans(session: Session, policy: ScoringPolicy, principal: Principal, *,
+                   period: str, template: str) -> tuple[str, dict[str, Any]]:
+    """(period label, recommendations per visible agent)."""
+    report = period_report(session, policy, period=period, template=template)
+    allowed = principal.visible_agent_ids(session)
+    plans = {card.agent_id: agent_json(report, card)["recommendations"]
+             for card in report.team.cards if allowed is None or card.agent_id in allowed}
+    return report.team.period.label, plans
+
+
+def alerts(session: Session, policy: ScoringPolicy, principal: Principal, *, period: str,
+           template: str) -> tuple[str, list[dict[str, Any]]]:
+    """(period label, the alerts on visible agents and on the team)."""
+    report = period_report(session, policy, period=period, template=template)
+    allowed = principal.visible_agent_ids(session)
+    shown = [asdict(a) for a in report.alerts
+             if allowed is None or a.agent_id == TEAM_ALERT or a.agent_id in allowed]
+    return report.team.period.label, shown

@@ -1,0 +1,18 @@
+"""Between table rows and the core's types: the only place one becomes the other.
+
+    canonical conversation ─► `add_conversation` ─► Conversation row (+ agent, team)
+    PipelineResult ─► `store_result` ─► Utterance and Finding rows, the verdict on the row
+    Finding rows ─► `current_result` / `rescore` ─► InspectionResult (reviews applied)
+    rows ─► `stored_inspections` / `stored_tickets` ─► coaching inputs
+
+Functions take the session and keyword arguments; they flush but never commit (the caller's
+`session_scope` owns the transaction).
+"""
+
+from models.repository.coaching import save_scorecard, save_tickets, stored_inspections, stored_tickets
+from models.repository.conversations import add_conversation, core_conversation, existing_or_conflict
+from models.repository.results import current_result, finding_to_core, rescore, store_result, verdict
+
+__all__ = ["add_conversation", "core_conversation", "current_result", "existing_or_conflict",
+           "finding_to_core", "rescore", "save_scorecard", "save_tickets", "store_result",
+           "stored_inspections", "stored_tickets", "verdict"]
