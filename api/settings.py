@@ -11,6 +11,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from inspection.pipeline import PipelineSettings
+from inspection.scoring import DEFAULT_VETO_APPLIES, VetoApplies
 
 
 class Settings(BaseSettings):
@@ -28,6 +29,8 @@ class Settings(BaseSettings):
     queue_name: str = Field(default="zhijian", description="Celery queue the jobs go to")
     rules_dir: Path | None = Field(default=None, description="rule packs; default bundled rules/")
     sentiment_model: str | None = Field(default=None, description="HF model dir; default embedded")
+    sentence_encoder: str | None = Field(
+        default=None, description="`similar` rules: a transformers encoder dir; default USE multilingual v3")
     sentiment_enabled: bool = True
     sentiment_threads: int = Field(default=1, ge=1, le=64,
                                    description="torch threads per process; jobs run in parallel")
@@ -40,9 +43,26 @@ class Settings(BaseSettings):
     job_max_attempts: int = Field(default=3, ge=1, le=20)
     max_upload_bytes: int = Field(default=100 * 1024 * 1024, ge=1024)
     review_confidence: float = Field(default=0.6, ge=0, le=1)
-    store_original_text: bool = Field(
-        default=False, description="keep un-redacted text (off: only redacted text is stored)"
-    )
+    veto_applies: VetoApplies = Field(
+        default=DEFAULT_VETO_APPLIES,
+        description="on_confirmation: a machine veto zeroes the score only once a reviewer "
+                    "confirms it (docs/rules.md); immediately: at once")
+    review_sample_share: float = Field(
+        default=0.02, ge=0, le=1, description="抽检: share of clean conversations per team")
+    audit_key_file: Path | None = Field(
+        default=None, description="HMAC key of the audit checkpoints; default <data_dir>/audit.key")
+    audit_checkpoint_file: Path | None = Field(
+        default=None, description="signed audit checkpoints (append-only); default "
+                                  "<data_dir>/audit-checkpoints.jsonl")
+    audit_checkpoint_every: int = Field(default=100, ge=1, le=1_000_000,
+                                        description="entries between automatic checkpoints")
+    session_idle_minutes: int = Field(
+        default=480, ge=1, description="a page session ends after this long without a request")
+    session_absolute_hours: int = Field(
+        default=24, ge=1, description="a page session ends this long after login, used or not")
+    trusted_origins: list[str] = Field(
+        default_factory=list, description='origins besides the request\'s own that may post with '
+        'the session cookie, e.g. ["https://qa.bank.example"] behind a proxy (JSON list)')
 
     @property
     def resolved_database_url(self) -> str:
@@ -54,13 +74,22 @@ class Settings(BaseSettings):
     def audio_dir(self) -> Path:
         return self.data_dir / "audio"
 
+    @property
+    def resolved_audit_key_file(self) -> Path:
+        return self.audit_key_file or self.data_dir / "audit.key"
+
+    @property
+    def resolved_audit_checkpoint_file(self) -> Path:
+        return self.audit_checkpoint_file or self.data_dir / "audit-checkpoints.jsonl"
+
     def pipeline_settings(self) -> PipelineSettings:
         """What the service's `Pipeline` is built from. Redaction is always on: nothing
-        un-redacted is stored unless `store_original_text` asks for it."""
+        un-redacted is ever stored."""
         return PipelineSettings(
             rules_dir=self.rules_dir, redact=True, sentiment_enabled=self.sentiment_enabled,
             sentiment_model=self.sentiment_model, sentiment_threads=self.sentiment_threads,
-            transcriber=self.transcriber_options(), review_confidence=self.review_confidence)
+            transcriber=self.transcriber_options(), review_confidence=self.review_confidence,
+            veto_applies=self.veto_applies, sentence_encoder=self.sentence_encoder)
 
     def transcriber_options(self) -> dict[str, Any]:
         """`TranscriberOptions.from_dict` values (no model: the embedded default)."""

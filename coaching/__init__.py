@@ -5,8 +5,8 @@ docs/coaching.md. The CLI lives in `coaching.cli`.
 """
 
 from coaching.dataset import CoachingInputs
+from coaching.period_report import PeriodReport, ReportOptions, build_report
 from coaching.periods import Period, parse_period
-from coaching.report import PeriodReport, ReportOptions, build_report
 from coaching.template_model import ScorecardTemplate, load_template
 from coaching.tickets import Ticket, TicketImport, load_tickets
 

@@ -9,12 +9,12 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 
 from coaching.dataset import CoachingInputs, slice_interval, team_data
+from coaching.item_scoring import SYMBOLS, Comparison, compare
 from coaching.metrics import METRIC_FUNCTIONS, AgentPeriodData
 from coaching.periods import Period
 from coaching.scorecard import TeamScorecard
-from coaching.scoring import SYMBOLS, Comparison, compare
 
-AlertKind = Literal["metric_streak", "veto", "complaint_intent_rise"]
+AlertKind = Literal["metric_streak", "veto", "veto_pending", "complaint_intent_rise"]
 TEAM = "team"
 
 
@@ -102,20 +102,21 @@ def _streaks(agent: str, values: Sequence[tuple[date, float | None]], rule: Stre
 
 
 def veto_alerts(team: TeamScorecard) -> list[Alert]:
-    """One alert per vetoed conversation in the period."""
+    """One alert per vetoed conversation in the period; a veto awaiting a reviewer is its own
+    kind (`veto_pending`) and says so."""
     alerts = []
     for agent, data in sorted(team.per_agent.items()):
         for conversation, result in data.inspected:
             if result.veto:
                 rules = ", ".join(result.veto_rule_ids)
-                alerts.append(
-                    Alert(
-                        kind="veto",
-                        agent_id=agent,
-                        message=f"会话 {conversation.id} 触发否决项：{rules}",
-                        conversation_ids=(conversation.id,),
-                    )
-                )
+                message = f"会话 {conversation.id} 触发否决项：{rules}"
+                alerts.append(Alert(kind="veto", agent_id=agent, message=message,
+                                    conversation_ids=(conversation.id,)))
+            if result.pending_veto_rule_ids:
+                rules = ", ".join(result.pending_veto_rule_ids)
+                message = f"会话 {conversation.id} 否决待确认（pending）：{rules}，复核确认前不计入"
+                alerts.append(Alert(kind="veto_pending", agent_id=agent, message=message,
+                                    conversation_ids=(conversation.id,)))
     return alerts
 
 

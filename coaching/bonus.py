@@ -102,6 +102,9 @@ def _notes(
     notes = []
     if card.veto and policy.veto_forfeits_bonus:
         notes.append("否决项：本期绩效奖金取消（特殊贡献奖金照发）")
+    if card.pending_vetoes:
+        notes.append(f"{len(card.pending_vetoes)} 项否决待确认，未计入本期得分与奖金"
+                     "（复核确认后立即生效）")
     if top:
         notes.append(f"排名前 {policy.top_share:.0%}：发放绩效奖金档")
     if plan:

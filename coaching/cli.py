@@ -22,6 +22,7 @@ from coaching.dictionary import load_metric_dictionary
 from coaching.effectiveness import PlanOutcome
 from coaching.manual import ManualImport, load_manual
 from coaching.metrics import Inspected, MetricOptions
+from coaching.period_report import PeriodReport, ReportOptions, build_report
 from coaching.periods import parse_period
 from coaching.plans import evaluate_plans, load_plans
 from coaching.render import (
@@ -32,7 +33,6 @@ from coaching.render import (
     report_json,
     scorecard_table,
 )
-from coaching.report import PeriodReport, ReportOptions, build_report
 from coaching.skills import load_skill_catalogue
 from coaching.template_model import list_templates, load_template
 from coaching.tickets import RowError, Ticket, load_tickets

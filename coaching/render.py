@@ -10,8 +10,8 @@ from typing import Any
 from coaching.dictionary import MetricDictionary
 from coaching.effectiveness import PlanOutcome
 from coaching.metrics import MetricValue
+from coaching.period_report import PeriodReport
 from coaching.recommend import Recommendation
-from coaching.report import PeriodReport
 from coaching.scorecard import AgentScorecard
 
 
@@ -60,6 +60,7 @@ def agent_json(report: PeriodReport, card: AgentScorecard) -> dict[str, Any]:
         "percentile": card.percentile,
         "veto": card.veto,
         "veto_reasons": list(card.veto_reasons),
+        "pending_vetoes": list(card.pending_vetoes),
         "bonus_amount": bonus.amount,
         "bonus_share": bonus.share,
         "top_band": bonus.top_band,
@@ -141,6 +142,8 @@ def _card_detail(report: PeriodReport, card: AgentScorecard) -> str:
     head = f"坐席 {card.agent_id}：总分 {_num(card.total)}，覆盖权重 {card.weight_coverage:g}%"
     if card.veto:
         head += f"，否决：{'；'.join(card.veto_reasons)}"
+    if card.pending_vetoes:
+        head += f"，否决待确认（未计入）：{'；'.join(card.pending_vetoes)}"
     notes = report.bonuses[card.agent_id].notes
     tail = "".join(f"  · {note}\n" for note in notes)
     return head + "\n" + table(["指标", "值", "得分", "权重", "贡献", "说明"], rows) + tail

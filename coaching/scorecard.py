@@ -2,7 +2,9 @@
 
 The total is Σ score × weight over the items that have data, renormalised to the covered
 weight (`weight_coverage`); below the template's `min_coverage` there is no total. A veto in
-the period puts the agent in the lowest tier whatever the total (seed 001).
+the period puts the agent in the lowest tier whatever the total (seed 001). A veto still awaiting a
+reviewer (`InspectionResult.pending_veto_rule_ids`) does not: the card lists it in
+`pending_vetoes` so the reader knows the figures may still change.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ from dataclasses import dataclass, replace
 
 from coaching.dataset import CoachingInputs, slice_period, team_data
 from coaching.dictionary import MetricDictionary
+from coaching.item_scoring import compare, score_value
 from coaching.metrics import AgentPeriodData, MetricValue, compute_metrics
 from coaching.periods import Period
-from coaching.scoring import compare, score_value
 from coaching.template_model import ScorecardTemplate, TemplateItem, VetoPolicy
 
 INSUFFICIENT_TIER = "insufficient_data"
@@ -63,6 +65,8 @@ class AgentScorecard:
     tier_label: str
     veto: bool
     veto_reasons: tuple[str, ...]
+    pending_vetoes: tuple[str, ...] = ()
+    """Vetoes awaiting a reviewer ("c-1: fin.x"): not counted in total, tier or bonus."""
     rank: int | None = None
     percentile: float | None = None
     trend: tuple[TrendPoint, ...] = ()
@@ -131,6 +135,20 @@ def veto_reasons(
     return tuple(reasons)
 
 
+def pending_vetoes(data: AgentPeriodData, policy: VetoPolicy) -> tuple[str, ...]:
+    """The period's vetoes still awaiting a reviewer, one line per conversation (those the
+    template's veto policy would count once confirmed)."""
+    if not policy.inspection_veto:
+        return ()
+    lines = []
+    for conversation, result in data.inspected:
+        rules = [r for r in result.pending_veto_rule_ids
+                 if not policy.rule_ids or r in policy.rule_ids]
+        if rules:
+            lines.append(f"{conversation.id}: {', '.join(rules)}")
+    return tuple(lines)
+
+
 def score_agent(
     data: AgentPeriodData,
     inputs: CoachingInputs,
@@ -166,6 +184,7 @@ def score_agent(
         tier_label=tier_label,
         veto=bool(reasons),
         veto_reasons=reasons,
+        pending_vetoes=pending_vetoes(data, template.veto),
     )
 
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from coaching.dictionary import MetricDictionary, load_metric_dictionary
 from coaching.errors import CoachingConfigError
-from coaching.scoring import Comparison, ScoringSpec
+from coaching.item_scoring import Comparison, ScoringSpec
 from coaching.yamlio import load_yaml_model
 
 TEMPLATE_DIR: Traversable = resources.files("coaching") / "templates"  # package data

@@ -2,11 +2,15 @@
 
 A bad row is reported by line number and reason and skipped; the good rows are all imported.
 A file whose header lacks a required column is rejected as a whole (`InvalidInputError`).
+`ticket_id` is optional: a row without one gets a stable id derived from its content
+(`T-` + a digest of the row), so the same export imported twice gives the same ids and a
+repeated row is still reported as a duplicate.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -20,8 +24,9 @@ from inspection.errors import InvalidInputError
 
 logger = logging.getLogger("zhijian.coaching")
 
-REQUIRED_COLUMNS = ("ticket_id", "agent_id", "customer_id", "issue_key", "channel", "opened_at")
+REQUIRED_COLUMNS = ("agent_id", "customer_id", "issue_key", "channel", "opened_at")
 OPTIONAL_COLUMNS = (
+    "ticket_id",
     "first_response_at",
     "resolved_at",
     "handle_seconds",
@@ -160,10 +165,17 @@ def _parse_row(row: dict[str, str | None], tz: tzinfo) -> Ticket:
         raise ValueError("more fields than the header has")
     values = {key.strip(): (value or "").strip() for key, value in row.items() if key}
     data: dict[str, object] = {k: v for k, v in values.items() if v != ""}
+    data.setdefault("ticket_id", derived_ticket_id(values))
     for name in ("opened_at", "first_response_at", "resolved_at"):
         if name in data:
             data[name] = _parse_time(name, str(data[name]), tz)
     return Ticket.model_validate(data)
+
+
+def derived_ticket_id(values: dict[str, str]) -> str:
+    """A stable id for a row that has none: the same row content always gives the same id."""
+    canonical = "\x1f".join(f"{key}={values[key]}" for key in sorted(values) if key != "ticket_id")
+    return "T-" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
 
 def _parse_time(name: str, text: str, tz: tzinfo) -> datetime:

@@ -16,8 +16,9 @@ from tqdm import tqdm
 
 from inspection.commandline import EXIT_INVALID_INPUT, EXIT_OK, SubParsers
 from inspection.errors import ZhijianError
+from inspection.output import format_summary, format_table, to_json_line
 from inspection.pipeline import Pipeline, PipelineResult, PipelineSettings, discover, is_audio
-from inspection.report import format_summary, format_table, to_json_line
+from inspection.scoring import DEFAULT_VETO_APPLIES, VETO_APPLIES_CHOICES
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +37,10 @@ def register(subparsers: SubParsers) -> None:
                         help="规则目录（默认：内置 rules/）")
     parser.add_argument("--format", choices=("table", "json"), default="table",
                         help="输出格式：table 中文表格（默认），json 每行一个 JSON 对象")
+    parser.add_argument("--veto-applies", choices=VETO_APPLIES_CHOICES,
+                        default=DEFAULT_VETO_APPLIES,
+                        help="一票否决何时计入得分：on_confirmation 复核确认后（默认，与服务一致："
+                             "输出显示“待确认”，得分不含否决），immediately 立即计 0 分")
     add_pipeline_arguments(parser)
     parser.set_defaults(func=run)
 
@@ -46,6 +51,8 @@ def add_pipeline_arguments(parser: argparse.ArgumentParser) -> None:
                         help="情绪模型目录（默认：内置模型）")
     parser.add_argument("--no-sentiment", action="store_true",
                         help="不运行情绪模型（情绪类规则不会触发）")
+    parser.add_argument("--sentence-encoder", default=None, metavar="DIR",
+                        help="similar 语义规则所用的句向量模型目录（transformers；默认内置 USE 多语言 v3）")
     parser.add_argument("--no-redact", action="store_true",
                         help="不脱敏：输出含原始个人信息（仅供本机核对，输出中会注明）")
 
@@ -56,6 +63,7 @@ def pipeline_settings(args: argparse.Namespace) -> PipelineSettings:
         redact=not args.no_redact,
         sentiment_enabled=not args.no_sentiment,
         sentiment_model=args.sentiment_model,
+        veto_applies=getattr(args, "veto_applies", DEFAULT_VETO_APPLIES),
     )
 
 
@@ -85,7 +93,7 @@ def _inspect_one_file(pipeline: Pipeline, path: Path, output_format: str,
     """Inspect and print every conversation of `path`; returns how many could not be."""
     try:
         if is_audio(path):
-            _keep(pipeline.inspect_audio(path), output_format, results)
+            _keep(pipeline.inspect_audio(path), output_format, results, progress)
             return 0
         conversations = pipeline.load_file(path)
     except ZhijianError as exc:  # unreadable file, unusable audio
@@ -94,21 +102,21 @@ def _inspect_one_file(pipeline: Pipeline, path: Path, output_format: str,
     failed = 0
     for conversation in conversations:
         try:
-            _keep(pipeline.inspect_conversation(conversation), output_format, results)
+            _keep(pipeline.inspect_conversation(conversation), output_format, results, progress)
         except ZhijianError as exc:  # e.g. a rule's regex timed out on this text
             failed += 1
             progress.write(f"错误: {path}: {conversation.id}: {exc}", file=sys.stderr)
     return failed
 
 
-def _keep(item: PipelineResult, output_format: str, results: list[PipelineResult]) -> None:
+def _keep(item: PipelineResult, output_format: str, results: list[PipelineResult],
+          progress: tqdm) -> None:
+    """Record and print one verdict; through the bar's `write` so that on a terminal the
+    report lines never interleave with the progress bar (it is redrawn below them)."""
     results.append(item)
-    _emit(item, output_format)
-
-
-def _emit(item: PipelineResult, output_format: str) -> None:
     if output_format == "json":
-        sys.stdout.write(to_json_line(item.conversation, item.result) + "\n")
+        text = to_json_line(item.conversation, item.result) + "\n"
     else:
-        sys.stdout.write(format_table(item.conversation, item.result) + "\n\n")
+        text = format_table(item.conversation, item.result) + "\n\n"
+    progress.write(text, file=sys.stdout, end="")
     sys.stdout.flush()

@@ -30,7 +30,13 @@ from inspection.errors import InvalidInputError
 from inspection.lazy_models import LazySentiment, LazyTranscriber
 from inspection.loaders import CONVERSATION_EXTENSIONS, conversation_from_dict, load_conversations
 from inspection.redaction import RedactedSpan, redact_conversation
-from inspection.scoring import DEFAULT_REVIEW_CONFIDENCE, ScoringPolicy, score_findings
+from inspection.scoring import (
+    DEFAULT_REVIEW_CONFIDENCE,
+    DEFAULT_VETO_APPLIES,
+    ScoringPolicy,
+    VetoApplies,
+    score_findings,
+)
 from inspection.text import prepare_conversation
 from inspection.transcription import AUDIO_EXTENSIONS, Transcriber
 from inspection.types import (
@@ -58,6 +64,7 @@ class PipelineSettings:
     transcriber: Mapping[str, Any] = field(default_factory=dict)  # TranscriberOptions.from_dict
     review_confidence: float = DEFAULT_REVIEW_CONFIDENCE
     sentence_encoder: str | None = None  # `similar` rules: None = USE multilingual v3, or a model dir
+    veto_applies: VetoApplies = DEFAULT_VETO_APPLIES  # a machine veto counts once confirmed
 
 
 @dataclass(frozen=True)
@@ -106,7 +113,8 @@ class Pipeline:
         rules = load_rules(settings.rules_dir)
         return cls(rules, sentiment=sentiment, transcriber=LazyTranscriber(settings.transcriber),
                    redact=settings.redact, embedder=shared_embedder(settings.sentence_encoder),
-                   policy=ScoringPolicy(rules.category_caps, settings.review_confidence))
+                   policy=ScoringPolicy(rules.category_caps, settings.review_confidence,
+                                        settings.veto_applies))
 
     @property
     def sentiment_roles(self) -> frozenset[Role]:

@@ -131,6 +131,9 @@ class InspectionResult:
     review_reasons: tuple[str, ...]
     category_scores: dict[str, float]
     findings: tuple[Finding, ...] = field(default_factory=tuple)
+    pending_veto_rule_ids: tuple[str, ...] = ()
+    """Machine vetoes awaiting a reviewer (`veto_applies: on_confirmation`): they neither zero
+    the score nor deduct until confirmed (`veto` and `veto_rule_ids` are the applied ones)."""
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from models.tables import (
     CoachingPlan,
     Conversation,
     Finding,
+    LoginSession,
     Review,
     Scorecard,
     Team,
@@ -21,6 +22,6 @@ from models.tables import (
     Utterance,
 )
 
-__all__ = ["Agent", "Appeal", "AuditEntry", "CoachingPlan", "Conversation", "Finding", "Review",
-           "Scorecard", "Team", "Ticket", "User", "Utterance", "make_engine", "migrate",
-           "session_scope"]
+__all__ = ["Agent", "Appeal", "AuditEntry", "CoachingPlan", "Conversation", "Finding",
+           "LoginSession", "Review", "Scorecard", "Team", "Ticket", "User", "Utterance",
+           "make_engine", "migrate", "session_scope"]

@@ -30,11 +30,13 @@ class Conversation(SQLModel, table=True):
     score: float | None = Field(default=None, index=True)
     deductions: float | None = None
     veto: bool = Field(default=False, index=True)
+    veto_pending: bool = Field(default=False, index=True)  # a machine veto awaits a reviewer
     needs_review: bool = Field(default=False, index=True)
     review_reasons: list[str] = Field(default_factory=empty_list, sa_column=Column(JSON))
     category_scores: dict[str, float] = Field(default_factory=empty_dict, sa_column=Column(JSON))
     redactions: list[dict[str, Any]] = Field(default_factory=empty_list, sa_column=Column(JSON))
     source: dict[str, Any] = Field(default_factory=empty_dict, sa_column=Column(JSON))
+    ruleset_version: int | None = None  # the rule-pack version of its current findings
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)
 
@@ -49,7 +51,6 @@ class Utterance(SQLModel, table=True):
     start: float
     end: float
     text: str
-    original_text: str | None = None
     confidence: float = 1.0
     sentiment_label: str | None = Field(default=None, max_length=10)
     sentiment_score: float | None = None
@@ -75,6 +76,7 @@ class Finding(SQLModel, table=True):
     confidence: float = 1.0
     review_state: str = Field(default=ReviewState.PENDING, max_length=20)
     appeal_state: str = Field(default=AppealState.NONE, max_length=20)
+    ruleset_version: int | None = None  # the rule-pack version that produced it
     created_at: datetime = Field(default_factory=utc_now)
 
     @property

@@ -32,11 +32,15 @@ def queue_counts(session: Session, *, filters: ConversationFilter) -> QueueCount
     by_status = dict(session.exec(
         filtered(select(Conversation.status, func.count()), filters).group_by(Conversation.status)
     ).all())
-    pending = filtered(select(Conversation.veto, func.count()), filters).where(
+    pending = filtered(select(Conversation.veto, Conversation.veto_pending, func.count()),
+                       filters).where(
         Conversation.status == ConversationStatus.DONE,
         Conversation.needs_review == True,  # noqa: E712
-    ).group_by(Conversation.veto)
-    awaiting = {bool(veto): int(count) for veto, count in session.exec(pending).all()}
+    ).group_by(Conversation.veto, Conversation.veto_pending)
+    awaiting: dict[bool, int] = {}
+    for veto, veto_pending, count in session.exec(pending).all():
+        key = bool(veto or veto_pending)  # a veto awaiting confirmation counts as a veto here
+        awaiting[key] = awaiting.get(key, 0) + int(count)
     return QueueCounts(
         conversations=sum(int(n) for n in by_status.values()),
         done=int(by_status.get(ConversationStatus.DONE, 0)),

@@ -1,4 +1,5 @@
-"""Teams, agents and users (with hashed bearer tokens and a role)."""
+"""Teams, agents and users (a role, a bearer token stored as its SHA-256 hash, an optional
+token expiry, and a revocation time once revoked)."""
 
 from __future__ import annotations
 
@@ -42,3 +43,5 @@ class User(SQLModel, table=True):
     team_id: str | None = Field(default=None, foreign_key="team.id")
     token_hash: str = Field(unique=True, index=True, max_length=64)
     created_at: datetime = Field(default_factory=utc_now)
+    token_expires_at: datetime | None = None  # None: the token does not expire
+    revoked_at: datetime | None = None  # set: neither the token nor any session works

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, exists, func, insert, text
+from sqlalchemy import case, exists, func, insert, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, delete, select
 
-from models.audit import GENESIS_HASH, AuditEntry, entry_digest
+from inspection.redaction import redact_value
+from models.audit import APPENDED_KEY, GENESIS_HASH, AuditEntry, AuditHead, ChainWalk, entry_digest
 from models.conversations import Conversation, Finding, Utterance
 from models.enums import AppealState, ConversationStatus, ReviewState
 from models.people import Agent, Team, User, utc_now
@@ -38,6 +39,8 @@ def ensure_team(session: Session, *, team_id: str) -> Team:
 
 
 def ensure_agent(session: Session, *, agent_id: str, team_id: str | None = None) -> Agent:
+    """The agent record (an admin's path: `zhijian users create`): created when new; an agent
+    without a team joins `team_id`, its conversations with it."""
     if team_id:
         ensure_team(session, team_id=team_id)
     if session.get(Agent, agent_id) is None:
@@ -45,9 +48,34 @@ def ensure_agent(session: Session, *, agent_id: str, team_id: str | None = None)
     agent = session.get(Agent, agent_id, populate_existing=True)
     assert agent is not None
     if team_id and agent.team_id is None:
-        agent.team_id = team_id
-        session.add(agent)
+        assign_agent_team(session, agent_id=agent_id, team_id=team_id)
     return agent
+
+
+def agent_seen(session: Session, *, agent_id: str, team_id: str | None = None) -> None:
+    """An agent named by a conversation: created in `team_id` when new. An existing agent keeps
+    its team (conversation metadata never moves an agent)."""
+    if session.get(Agent, agent_id) is not None:
+        return
+    if team_id:
+        ensure_team(session, team_id=team_id)
+    _insert_ignoring_duplicates(session, Agent, {"id": agent_id, "team_id": team_id})
+
+
+def assign_agent_team(session: Session, *, agent_id: str, team_id: str | None) -> None:
+    """Put an agent in a team (an admin's decision), and its conversations with it: a
+    supervisor's scope follows the agent record."""
+    if team_id:
+        ensure_team(session, team_id=team_id)
+    session.exec(update(Agent).where(col(Agent.id) == agent_id)  # type: ignore[call-overload]
+                 .values(team_id=team_id))
+    session.exec(update(Conversation)  # type: ignore[call-overload]
+                 .where(col(Conversation.agent_id) == agent_id).values(team_id=team_id))
+
+
+def team_of_agent(agent_id: str) -> Any:
+    """The agent record's team as a scalar subquery (for an INSERT to evaluate)."""
+    return select(Agent.team_id).where(Agent.id == agent_id).scalar_subquery()
 
 
 @dataclass(frozen=True)
@@ -105,13 +133,14 @@ def filtered(query: Any, f: ConversationFilter) -> Any:
 
 def review_queue(session: Session, *, filters: ConversationFilter, limit: int = 50
                  ) -> list[Conversation]:
-    """Conversations awaiting a reviewer: vetoes first, then needs_review, then low scores."""
+    """Conversations awaiting a reviewer: vetoes first (pending or applied), then needs_review,
+    then low scores."""
     query = filtered(select(Conversation), filters).where(
         Conversation.status == ConversationStatus.DONE,
         Conversation.needs_review == True,  # noqa: E712
     )
-    query = query.order_by(col(Conversation.veto).desc(), col(Conversation.score).asc(),
-                           col(Conversation.created_at))
+    query = query.order_by(col(Conversation.veto_pending).desc(), col(Conversation.veto).desc(),
+                           col(Conversation.score).asc(), col(Conversation.created_at))
     return list(session.exec(query.limit(limit)))
 
 
@@ -201,26 +230,51 @@ def _empty(rule_id: str) -> dict[str, Any]:
 
 def append_audit(session: Session, *, actor: str, action: str, entity: str, entity_id: str,
                  before: dict[str, Any] | None, after: dict[str, Any] | None) -> AuditEntry:
-    """Add an entry chained to the last one (serialised across writers on PostgreSQL)."""
+    """Add an entry chained to the last one (serialised across writers on PostgreSQL). Its
+    details are redacted first, like every stored value; the session remembers the entry for
+    the automatic checkpoints (`models.repository.audit`)."""
     if session.get_bind().dialect.name == "postgresql":
         session.exec(text("SELECT pg_advisory_xact_lock(7427)"))  # type: ignore[call-overload]
     last = session.exec(select(AuditEntry.hash).order_by(col(AuditEntry.id).desc()).limit(1)
                         ).first()
     entry = AuditEntry(actor=actor, action=action, entity=entity, entity_id=entity_id,
-                       before=before, after=after, prev_hash=last or GENESIS_HASH, hash="")
+                       before=redact_value(before)[0], after=redact_value(after)[0],
+                       prev_hash=last or GENESIS_HASH, hash="")
     entry.hash = entry_digest(entry)
     session.add(entry)
     session.flush()
+    session.info[APPENDED_KEY] = entry.id
     return entry
+
+
+def audit_head(session: Session) -> AuditHead:
+    """The number of entries and the newest one's id and hash, read as one snapshot."""
+    count, last_id = session.exec(select(func.count(), func.max(AuditEntry.id))).one()
+    if last_id is None:
+        return AuditHead(0, None, GENESIS_HASH)
+    last = session.get(AuditEntry, last_id)
+    assert last is not None
+    return AuditHead(int(count), int(last_id), last.hash)
+
+
+def walk_audit_chain(session: Session, *, positions: Iterable[int] = ()) -> ChainWalk:
+    """Check every entry's hash and link in id order (streamed, not loaded at once), noting
+    the id and hash at each of `positions` (entry counts: 0 is before the first entry)."""
+    wanted = set(positions)
+    seen = {0: (None, GENESIS_HASH)} if 0 in wanted else {}
+    previous, checked = GENESIS_HASH, 0
+    query = select(AuditEntry).order_by(col(AuditEntry.id)).execution_options(yield_per=1000)
+    for entry in session.exec(query):
+        if entry.prev_hash != previous or entry_digest(entry) != entry.hash:
+            return ChainWalk(checked, entry.id, seen)
+        previous = entry.hash
+        checked += 1
+        if checked in wanted:
+            seen[checked] = (entry.id, entry.hash)
+    return ChainWalk(checked, None, seen)
 
 
 def verify_audit_chain(session: Session) -> tuple[int, int | None]:
     """(entries checked, id of the first broken entry or None)."""
-    previous = GENESIS_HASH
-    checked = 0
-    for entry in session.exec(select(AuditEntry).order_by(col(AuditEntry.id))):
-        if entry.prev_hash != previous or entry_digest(entry) != entry.hash:
-            return checked, entry.id
-        previous = entry.hash
-        checked += 1
-    return checked, None
+    walk = walk_audit_chain(session)
+    return walk.checked, walk.broken_id

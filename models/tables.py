@@ -2,9 +2,15 @@
 
 from models.audit import AuditEntry
 from models.conversations import Conversation, Finding, Utterance
+from models.credentials import LoginSession
 from models.people import Agent, Team, User
+from models.reinspection import ReinspectionItem, ReinspectionRun
 from models.reviews import Appeal, Review
+from models.rule_versions import RulePackVersion, RulePublication
+from models.sampling import MissedFinding, ReviewSample
 from models.tickets import CoachingPlan, Scorecard, Ticket
 
-__all__ = ["Agent", "Appeal", "AuditEntry", "CoachingPlan", "Conversation", "Finding", "Review",
-           "Scorecard", "Team", "Ticket", "User", "Utterance"]
+__all__ = ["Agent", "Appeal", "AuditEntry", "CoachingPlan", "Conversation", "Finding",
+           "LoginSession", "MissedFinding", "ReinspectionItem", "ReinspectionRun", "Review",
+           "ReviewSample", "RulePackVersion", "RulePublication", "Scorecard", "Team", "Ticket", "User",
+           "Utterance"]

@@ -24,12 +24,17 @@ class PermissionDeniedError(ZhijianError):
     """The caller's role does not allow this."""
 
 
+class UnsupportedMediaTypeError(ZhijianError):
+    """A request body in a content type the route does not take (JSON only as application/json)."""
+
+
 STATUS_BY_ERROR: tuple[tuple[type[ZhijianError], int], ...] = (
     (UnauthenticatedError, 401),
     (PermissionDeniedError, 403),
     (NotFoundError, 404),
     (ConflictError, 409),
     (UploadTooLargeError, 413),
+    (UnsupportedMediaTypeError, 415),
     (InvalidInputError, 422),
     (RuleConfigError, 422),
     (ModelLoadError, 503),

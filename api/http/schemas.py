@@ -65,6 +65,7 @@ class ConversationSummary(BaseModel):
     started_at: datetime | None
     score: float | None
     veto: bool
+    veto_pending: bool = Field(default=False, description="一票否决待复核确认：score 不含该否决")
     needs_review: bool
     created_at: datetime
 

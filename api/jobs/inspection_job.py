@@ -2,12 +2,14 @@
 
 Idempotent: a conversation already `done` (or `failed`) is left alone, and a re-run replaces
 utterances and findings in one transaction, so a retried or redelivered job never duplicates
-anything. The core is reached only through the runtime's `Pipeline`.
+anything. The core is reached only through the runtime's `Pipeline`, the one of the published
+rule version (`Runtime.current_rules`), whose number is stored with the findings.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from api.runtime import Runtime
+from inspection.errors import AudioError, InvalidInputError, ModelLoadError
 from inspection.pipeline import PipelineResult
 from models import Conversation, session_scope
 from models.enums import FINISHED, ConversationStatus
@@ -24,6 +27,7 @@ from models.queries import append_audit, lock_conversation
 from models.repository import store_result, verdict
 
 logger = logging.getLogger(__name__)
+ABSOLUTE_PATH = re.compile(r"(?<![\w.])(?:[A-Za-z]:)?[/\\][^\s，。；：,;()（）'\"]*")
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,7 @@ def run_inspection_job(runtime: Runtime, conversation_id: str) -> str:
                 session.add(row)
             else:
                 relax_durability(session)
-                _store(runtime, session, row, _inspect(runtime, work), work,
+                _store(runtime, session, row, *_inspect(runtime, work), work,
                        has_results=has_results)
                 return ConversationStatus.DONE
     except NotFoundError:
@@ -83,36 +87,35 @@ def _finish_recording(runtime: Runtime, work: _Work) -> str:
             assert claimed is not None
             row, has_results = claimed
             if row.status != ConversationStatus.DONE:  # another worker may have finished it
-                _store(runtime, session, row, inspected, work, has_results=has_results)
+                _store(runtime, session, row, *inspected, work, has_results=has_results)
     except Exception as exc:
         _record_failure(runtime, work.conversation_id, exc, count_attempt=False)
         raise
     return ConversationStatus.DONE
 
 
-def _inspect(runtime: Runtime, work: _Work) -> PipelineResult:
-    pipeline = runtime.pipeline
+def _inspect(runtime: Runtime, work: _Work) -> tuple[PipelineResult, int | None]:
+    """The result, and the rule version that produced it."""
+    pipeline, version = runtime.current_rules()
     if work.typed_in:
         return pipeline.inspect_conversation(work.source,
-                                             source=f"conversation {work.conversation_id}")
+                                             source=f"conversation {work.conversation_id}"), version
     assert work.audio_path is not None
     return pipeline.inspect_audio(Path(work.audio_path), conversation_id=work.conversation_id,
-                                  metadata=work.metadata)
+                                  metadata=work.metadata), version
 
 
 def _store(runtime: Runtime, session: Session, row: Conversation, inspected: PipelineResult,
-           work: _Work, *, has_results: bool) -> None:
+           ruleset_version: int | None, work: _Work, *, has_results: bool) -> None:
     """The result, the verdict and `done` on the row, and the audit entry. A typed-in
     conversation keeps the redactions made on arrival (its stored text is already masked, so
     the pipeline finds nothing new); a recording's are the pipeline's."""
-    originals = None
     if not work.typed_in:
         row.redactions = [asdict(span) for span in inspected.redactions]
-        if runtime.settings.store_original_text:
-            originals = [u.text for u in inspected.conversation.utterances]
     row.status, row.error = ConversationStatus.DONE, None
     store_result(session, row, conversation=inspected.conversation, result=inspected.result,
-                 originals=originals, sentiments=inspected.sentiments, has_results=has_results)
+                 sentiments=inspected.sentiments, has_results=has_results,
+                 ruleset_version=ruleset_version)
     session.add(row)
     append_audit(session, actor="system", action="conversation.scored", entity="conversation",
                  entity_id=row.id, before=None, after=verdict(row))
@@ -120,16 +123,32 @@ def _store(runtime: Runtime, session: Session, row: Conversation, inspected: Pip
 
 def _record_failure(runtime: Runtime, conversation_id: str, error: Exception, *,
                     count_attempt: bool) -> None:
-    logger.warning("会话 %s 质检失败: %s", conversation_id, error)
+    logger.warning("会话 %s 质检失败: %s: %s", conversation_id, type(error).__name__, error)
     with session_scope(runtime.engine) as session:
         row = session.get(Conversation, conversation_id, with_for_update=True)
         if row is None or row.status == ConversationStatus.DONE:
             return
         row.attempts += count_attempt
-        row.error = f"{type(error).__name__}: {error}"
+        row.error = user_facing_error(error)
         dead = row.attempts >= runtime.settings.job_max_attempts
         row.status = ConversationStatus.FAILED if dead else ConversationStatus.RECEIVED
         session.add(row)
+
+
+def user_facing_error(error: Exception) -> str:
+    """What users read of a failure (`Conversation.error`): the problem, never a server path,
+    a model directory or an exception's internals; the server log has the whole error."""
+    if isinstance(error, AudioError):
+        return f"录音无法使用：{_without_paths(error.problem)}"
+    if isinstance(error, InvalidInputError):
+        return f"会话数据无法使用：{_without_paths(error.problem)}"
+    if isinstance(error, ModelLoadError):
+        return "质检模型不可用，请联系管理员（详情见服务日志）"
+    return "质检失败：服务内部错误，请联系管理员（详情见服务日志）"
+
+
+def _without_paths(problem: str) -> str:
+    return ABSOLUTE_PATH.sub("<路径>", problem)
 
 
 def relax_durability(session: Session) -> None:

@@ -14,6 +14,7 @@ from celery import Task
 
 from api.jobs.celery_app import INSPECT_TASK, celery_app, configure_celery
 from api.jobs.inspection_job import run_inspection_job
+from api.jobs.reinspection import REINSPECT_TASK, reinspect_item, still_pending
 from api.runtime import Runtime, build_runtime
 from api.settings import Settings, get_settings
 from models import Conversation, session_scope
@@ -41,6 +42,21 @@ def inspect_task(self: Task, conversation_id: str) -> str:
             row = session.get(Conversation, conversation_id)
             if row is None or row.status == ConversationStatus.FAILED:
                 return ConversationStatus.FAILED  # dead letter: attempts exhausted, error recorded
+        raise self.retry(exc=exc, countdown=min(60, 2 ** self.request.retries)) from exc
+
+
+@celery_app.task(name=REINSPECT_TASK, bind=True, acks_late=True, max_retries=None)
+def reinspect_task(self: Task, item_id: int) -> str:
+    """One conversation of a re-inspection run (`api.jobs.reinspection`), same contract."""
+    runtime = worker_runtime()
+    try:
+        return reinspect_item(runtime, item_id)
+    except NotFoundError:
+        logger.warning("重新质检任务 %s 不存在，忽略", item_id)
+        return "missing"
+    except Exception as exc:
+        if not still_pending(runtime, item_id):
+            return "failed"  # attempts exhausted, error recorded on the item
         raise self.retry(exc=exc, countdown=min(60, 2 ** self.request.retries)) from exc
 
 

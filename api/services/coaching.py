@@ -1,6 +1,7 @@
 """The coaching report of a period, built from what is stored (finished conversations with
 reviews and appeals applied, imported tickets), and each caller's visible part of it:
-scorecards (kept for later), coaching plans, alerts."""
+scorecards, coaching plans, alerts. Reading them writes nothing (computed on read); keeping a
+period's scorecards and plans is the explicit, audited `save_scorecards`."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from coaching.template_model import list_templates
 from inspection.errors import InvalidInputError
 from inspection.scoring import ScoringPolicy
 from models.errors import NotFoundError
+from models.queries import append_audit
 from models.repository import save_scorecard, stored_inspections, stored_tickets
 
 TEAM_ALERT = "team"  # the agent id of alerts about the whole team
@@ -37,18 +39,30 @@ def period_report(session: Session, policy: ScoringPolicy, *, period: str,
 
 def scorecards(session: Session, policy: ScoringPolicy, principal: Principal, *, period: str,
                template: str) -> tuple[str, list[dict[str, Any]]]:
-    """(period label, the visible agents' scorecards); each card and its coaching plan is
-    stored (replacing earlier ones) and committed."""
+    """(period label, the visible agents' scorecards), computed from what is stored; nothing
+    is written."""
     report = period_report(session, policy, period=period, template=template)
     allowed = principal.visible_agent_ids(session)
     cards = [agent_json(report, card) for card in report.team.cards
              if allowed is None or card.agent_id in allowed]
-    label = report.team.period.label
+    return report.team.period.label, cards
+
+
+def save_scorecards(session: Session, policy: ScoringPolicy, principal: Principal, *,
+                    period: str, template: str) -> tuple[str, list[str]]:
+    """Keep the visible agents' scorecards of the period and their coaching plans (replacing
+    earlier ones), with an audit entry naming who saved which, committed before it returns;
+    (period label, agent ids)."""
+    label, cards = scorecards(session, policy, principal, period=period, template=template)
     for card in cards:
         save_scorecard(session, agent_id=card["agent_id"], period=label, template=template,
                        card=card)
+    agents = [card["agent_id"] for card in cards]
+    append_audit(session, actor=principal.actor, action="scorecards.saved", entity="scorecard",
+                 entity_id=f"{label}/{template}", before=None,
+                 after={"period": label, "template": template, "agents": agents})
     session.commit()
-    return label, cards
+    return label, agents
 
 
 def coaching_plans(session: Session, policy: ScoringPolicy, principal: Principal, *,

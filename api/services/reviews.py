@@ -8,6 +8,7 @@ from typing import Literal
 from sqlmodel import Session
 
 from api.services.access import Principal
+from inspection.redaction import redact_text
 from inspection.scoring import ScoringPolicy
 from models import Appeal, Conversation, Finding, Review
 from models.enums import AppealState, ReviewState
@@ -32,7 +33,9 @@ def visible_finding(session: Session, principal: Principal, finding_id: int
 
 def review_finding(session: Session, policy: ScoringPolicy, principal: Principal, *,
                    finding_id: int, decision: ReviewDecision, comment: str) -> Conversation:
-    """Confirm or overturn a finding; returns its conversation, re-scored."""
+    """Confirm or overturn a finding; returns its conversation, re-scored. The comment is
+    stored redacted."""
+    comment = redact_text(comment)[0]
     finding, conversation = visible_finding(session, principal, finding_id)
     before = finding.review_state
     finding.review_state = (ReviewState.CONFIRMED if decision == "confirm"
@@ -51,7 +54,9 @@ def review_finding(session: Session, policy: ScoringPolicy, principal: Principal
 
 def open_appeal(session: Session, principal: Principal, *, finding_id: int, reason: str
                 ) -> Appeal:
-    """An agent's appeal of a finding on their own conversation; once per finding."""
+    """An agent's appeal of a finding on their own conversation; once per finding. The reason
+    is stored redacted."""
+    reason = redact_text(reason)[0]
     finding, _ = visible_finding(session, principal, finding_id)
     if open_appeal_for(session, finding_id=finding_id) is not None:
         raise ConflictError(f"质检结果 {finding_id} 已申诉过，不能重复申诉")
@@ -68,7 +73,9 @@ def open_appeal(session: Session, principal: Principal, *, finding_id: int, reas
 
 def decide_appeal(session: Session, policy: ScoringPolicy, principal: Principal, *,
                   appeal_id: int, decision: AppealDecision, comment: str) -> Appeal:
-    """Uphold or overturn the appealed finding (once); re-scores its conversation."""
+    """Uphold or overturn the appealed finding (once); re-scores its conversation. The comment
+    is stored redacted."""
+    comment = redact_text(comment)[0]
     appeal = session.get(Appeal, appeal_id)
     if appeal is None:
         raise NotFoundError(f"申诉 {appeal_id} 不存在")

@@ -1,29 +1,119 @@
 """Ticket CSV import: good rows are stored (replacing the same ticket ids), bad rows reported by
-line and skipped (columns in docs/coaching.md)."""
+line and skipped (columns in docs/coaching.md).
+
+Scope: a supervisor imports only tickets of agents in their own team (the agent record's team).
+A row for any other agent — or one that would replace a ticket held by another team's agent —
+is rejected and reported by line, never stored. Every import is audited: who, how many rows
+were imported, skipped and rejected, and for which agents.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlmodel import Session
 
 from api.runtime import Runtime
-from api.services.uploads import decode_text
-from coaching.tickets import TicketImport, parse_ticket_rows
+from api.services.access import Principal
+from api.services.uploads import UploadTooLargeError, decode_text
+from coaching.tickets import RowError, Ticket, TicketImport, parse_ticket_rows
 from inspection.errors import InvalidInputError
-from models.repository import save_tickets
+from models.enums import REVIEWERS
+from models.page_queries import list_agents
+from models.queries import append_audit
+from models.repository import save_tickets, ticket_owners
 
 TICKETS_SOURCE = "tickets.csv"
 MAX_TICKETS_BYTES = 20 * 1024 * 1024
 
 
-def import_tickets(runtime: Runtime, body: bytes) -> TicketImport:
-    """Check, parse and store an uploaded ticket CSV in one transaction."""
+@dataclass(frozen=True)
+class TicketReport:
+    """What an import did: the tickets stored, the malformed rows skipped, the rows rejected
+    because they concern agents outside the caller's team."""
+
+    imported: tuple[Ticket, ...]
+    errors: tuple[RowError, ...]
+    rejected: tuple[RowError, ...] = ()
+    rejected_agents: frozenset[str] = frozenset()
+
+
+def import_tickets(runtime: Runtime, principal: Principal, body: bytes) -> TicketReport:
+    """Check, parse, scope and store an uploaded ticket CSV, audited, in one transaction."""
     if len(body) > MAX_TICKETS_BYTES:
-        raise InvalidInputError(TICKETS_SOURCE, f"文件超过 {MAX_TICKETS_BYTES} 字节")
+        raise UploadTooLargeError(f"工单文件过大：超过上限 {MAX_TICKETS_BYTES} 字节")
     text = decode_text(body, source=TICKETS_SOURCE, not_utf8="不是 UTF-8 编码：请另存为 UTF-8")
     if not text.strip():
         raise InvalidInputError(TICKETS_SOURCE, "文件为空")
-    result = parse_ticket_rows(csv.DictReader(io.StringIO(text)), source=TICKETS_SOURCE)
+    parsed, lines = _parse(text)
     with runtime.session() as session:
-        save_tickets(session, tickets=result.tickets)
-    return result
+        report = _scoped(session, principal, parsed, lines)
+        save_tickets(session, tickets=report.imported)
+        append_audit(session, actor=principal.actor, action="tickets.imported", entity="tickets",
+                     entity_id=TICKETS_SOURCE, before=None, after=_audit_details(report))
+    return report
+
+
+class _LineTrackingReader(csv.DictReader):  # type: ignore[type-arg]  # not generic at run time
+    """A DictReader that remembers the line each row ended on."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(io.StringIO(text))
+        self.lines: list[int] = []
+
+    def __next__(self) -> dict[str, str]:
+        row = super().__next__()
+        self.lines.append(self.line_num)
+        return row
+
+
+def _parse(text: str) -> tuple[TicketImport, list[int]]:
+    """The parsed rows, and the line of each ticket (every row is a ticket or an error)."""
+    reader = _LineTrackingReader(text)
+    parsed = parse_ticket_rows(reader, source=TICKETS_SOURCE)
+    failed = {error.line for error in parsed.errors}
+    return parsed, [line for line in reader.lines if line not in failed]
+
+
+def _scoped(session: Session, principal: Principal, parsed: TicketImport, lines: list[int]
+            ) -> TicketReport:
+    allowed = _allowed_agents(session, principal)
+    if allowed is None:
+        return TicketReport(parsed.tickets, parsed.errors)
+    owners = ticket_owners(session, ticket_ids=[t.ticket_id for t in parsed.tickets])
+    imported: list[Ticket] = []
+    rejected: list[RowError] = []
+    outsiders: set[str] = set()
+    for ticket, line in zip(parsed.tickets, lines, strict=True):
+        outside = next((agent for agent in _agents_touched(ticket, owners)
+                        if agent not in allowed), None)
+        if outside is None:
+            imported.append(ticket)
+        else:
+            outsiders.add(outside)
+            rejected.append(RowError(TICKETS_SOURCE, line, f"工单 {ticket.ticket_id} 属于坐席 "
+                                     f"{outside}，不在你的班组：未导入"))
+    return TicketReport(tuple(imported), parsed.errors, tuple(rejected), frozenset(outsiders))
+
+
+def _allowed_agents(session: Session, principal: Principal) -> set[str] | None:
+    """The agents whose tickets `principal` may write (None: all)."""
+    if principal.role in REVIEWERS:
+        return None
+    return {agent.id for agent in list_agents(session, team_id=principal.team_id or "")}
+
+
+def _agents_touched(ticket: Ticket, owners: dict[str, str]) -> Iterator[str]:
+    yield ticket.agent_id
+    if ticket.ticket_id in owners:
+        yield owners[ticket.ticket_id]
+
+
+def _audit_details(report: TicketReport) -> dict[str, object]:
+    return {"imported": len(report.imported), "skipped": len(report.errors),
+            "rejected": len(report.rejected),
+            "agents": sorted({ticket.agent_id for ticket in report.imported}),
+            "rejected_agents": sorted(report.rejected_agents)}

@@ -1,21 +1,35 @@
 """Request bodies before anything is stored: size limits, text decoding, a conversation's JSON,
-and the fields of an audio upload. Every problem is a domain error naming what to fix."""
+and the fields of an audio upload. Every problem is a domain error naming what to fix.
+
+What a stored conversation may hold, checked here so that the database never sees it: an id
+that can be read back by URL, a start time with a zone inside 1900-2199 (a naive one is read in
+`DEFAULT_TIMEZONE`, Asia/Shanghai, as ticket times are), an agent and team given as text that
+fits their columns, no JSON nested deeper than `MAX_BODY_DEPTH`, no lone UTF-16 surrogate.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from datetime import datetime
+import unicodedata
+from collections.abc import AsyncIterator, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from coaching.periods import DEFAULT_TIMEZONE, localize
 from inspection.errors import InvalidInputError, ZhijianError
 from inspection.loaders import describe_validation_error
+from inspection.redaction import MAX_DEPTH
 from inspection.transcription import AUDIO_EXTENSIONS
 
 REQUEST_SOURCE = "request body"
+MAX_BODY_DEPTH = MAX_DEPTH + 4  # the conversation, its metadata, then metadata's own limit
+URL_BREAKING = frozenset("/\\?#%")
+EARLIEST_START = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST_START = datetime(2200, 1, 1, tzinfo=UTC)
+TEXT_LIMITS = {"agent_id": 100, "team": 100, "industry": 50}  # the columns' lengths
 
 
 class UploadTooLargeError(ZhijianError):
@@ -57,15 +71,46 @@ def parse_json_body(body: bytes) -> dict[str, Any]:
     if not body.strip():
         raise InvalidInputError(REQUEST_SOURCE, "请求体为空 (empty body)")
     try:
-        data = json.loads(body.decode("utf-8"))
+        text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise InvalidInputError(REQUEST_SOURCE, "请求体不是 UTF-8 编码") from None
-    except json.JSONDecodeError as exc:
-        raise InvalidInputError(REQUEST_SOURCE, f"JSON 格式错误: {exc.msg}",
-                                f"line {exc.lineno} column {exc.colno}") from None
+    data = load_json(text, source=REQUEST_SOURCE)
     if not isinstance(data, dict):
         raise InvalidInputError(REQUEST_SOURCE, "应为一个会话 JSON 对象（每个请求一通会话）")
     return data
+
+
+def load_json(text: str, *, source: str) -> Any:
+    """Decoded JSON that nests at most `MAX_BODY_DEPTH` levels and holds only encodable text."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInputError(source, f"JSON 格式错误: {exc.msg}",
+                                f"line {exc.lineno} column {exc.colno}") from None
+    except RecursionError:
+        raise InvalidInputError(source, f"JSON 嵌套过深（上限 {MAX_BODY_DEPTH} 层）") from None
+    check_nesting(data, source=source)
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvalidInputError(source, "含有无效的 Unicode 字符（孤立的代理项 "
+                                f"\\u{ord(exc.object[exc.start]):04x}），请检查编码") from None
+    return data
+
+
+def check_nesting(value: Any, *, source: str, limit: int = MAX_BODY_DEPTH) -> None:
+    """`InvalidInputError` naming where `value` first nests deeper than `limit` levels
+    (walked without recursion: the check itself cannot exhaust the stack)."""
+    pending: list[tuple[Any, tuple[str, ...]]] = [(value, ())]
+    while pending:
+        item, path = pending.pop()
+        if not isinstance(item, Mapping | list):
+            continue
+        if len(path) >= limit:
+            where = ".".join(path[:6]) + ("…" if len(path) > 6 else "")
+            raise InvalidInputError(source, f"嵌套超过 {limit} 层", where)
+        children = item.items() if isinstance(item, Mapping) else enumerate(item)
+        pending.extend((child, (*path, str(key))) for key, child in children)
 
 
 class AudioFields(BaseModel):
@@ -93,10 +138,55 @@ def parse_audio_fields(raw: object) -> dict[str, Any]:
     if raw is None:
         return AudioFields().model_dump(mode="json", exclude_none=True)
     try:
-        fields = AudioFields.model_validate(json.loads(str(raw)))
-    except json.JSONDecodeError as exc:
-        raise InvalidInputError("metadata", f"JSON 格式错误: {exc.msg}") from None
+        fields = AudioFields.model_validate(load_json(str(raw), source="metadata"))
     except ValidationError as exc:
         location, problem = describe_validation_error(exc)
         raise InvalidInputError("metadata", problem, location) from None
-    return fields.model_dump(mode="json", exclude_none=True)
+    if fields.id is not None:
+        check_conversation_id(fields.id, source="metadata")
+    check_header_text(fields.agent_id, fields.industry, fields.metadata, source="metadata")
+    started_at = aware_start(fields.started_at, source="metadata")
+    return fields.model_copy(update={"started_at": started_at}).model_dump(
+        mode="json", exclude_none=True)
+
+
+def check_conversation_id(conversation_id: str, *, source: str) -> None:
+    """An id must come back unchanged in `/api/conversations/{id}`: no `/ \\ ? # %`, no
+    whitespace or control characters, not `.` or `..`."""
+    bad = [c for c in conversation_id
+           if c in URL_BREAKING or c.isspace() or unicodedata.category(c).startswith("C")]
+    if bad or conversation_id in (".", ".."):
+        raise InvalidInputError(source, "id 不能含 / \\ ? # % 、空白或控制字符，也不能是 . 或 .."
+                                "（这样的 id 无法按地址读回）", "id")
+
+
+def aware_start(started_at: datetime | None, *, source: str, field: str = "started_at"
+                ) -> datetime | None:
+    """`started_at` with its zone (a naive time is read in Asia/Shanghai), inside 1900-2199
+    (`InvalidInputError` naming `field` otherwise)."""
+    if started_at is None:
+        return None
+    try:
+        aware = localize(started_at, DEFAULT_TIMEZONE) if started_at.tzinfo is None else started_at
+        in_range = EARLIEST_START <= aware.astimezone(UTC) < LATEST_START
+    except OverflowError:
+        in_range = False
+    if not in_range:
+        raise InvalidInputError(source, "时间超出可接受范围（1900–2199 年）", field)
+    return aware
+
+
+def check_header_text(agent_id: object, industry: object, metadata: Mapping[str, Any], *,
+                      source: str) -> None:
+    """The agent (top level or `metadata.agent_id`), `metadata.team` and the industry are text
+    (an agent id may be a whole number) that fits their columns."""
+    fields = {"agent_id": agent_id, "industry": industry,
+              "metadata.agent_id": metadata.get("agent_id"), "metadata.team": metadata.get("team")}
+    for name, value in fields.items():
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise InvalidInputError(source, f"应为字符串，实际为 {type(value).__name__}", name)
+        limit = TEXT_LIMITS[name.removeprefix("metadata.")]
+        if len(str(value)) > limit:
+            raise InvalidInputError(source, f"超过 {limit} 个字符", name)

@@ -1,6 +1,7 @@
 """`zhijian rules check [DIR]`: validate rule packs and run every rule's examples.
 `zhijian rules eval GOLDEN`: measure the packs on labelled conversations (`golden`), optionally
-against a recorded ratchet (`golden_record`)."""
+against a recorded ratchet (`golden_record`).
+`zhijian rules backtest --rules NEW_DIR PATH…`: a rule change's diff (`inspection.backtest_cli`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from inspection.backtest_cli import register_backtest
 from inspection.commandline import EXIT_FAILED_CHECKS, EXIT_INVALID_INPUT, EXIT_OK, SubParsers
 from inspection.engine.examples import ExampleOutcome, run_examples
 from inspection.engine.golden import evaluate_golden, load_golden
@@ -42,7 +44,8 @@ tp+fp+fn = 0 时 F1 = 1；宏平均 F1 是各已标注规则 F1 的平均；否�
 def register(subparsers: SubParsers) -> None:
     parser = subparsers.add_parser("rules", help="规则包：校验、运行示例与金标评测",
                                    description="规则包管理：check 校验并运行示例，"
-                                               "eval 在金标会话上衡量准确率。")
+                                               "eval 在金标会话上衡量准确率，"
+                                               "backtest 回测规则改动。")
     actions = parser.add_subparsers(dest="rules_command", metavar="动作", required=True)
     check = actions.add_parser("check", help="校验规则包并运行每条规则的正反示例",
                                description="校验目录中所有规则包，运行每条规则的必中 / 必不中示例。")
@@ -50,6 +53,7 @@ def register(subparsers: SubParsers) -> None:
                        help="规则目录（默认：内置 rules/）")
     check.set_defaults(func=run_check)
     register_eval(actions)
+    register_backtest(actions)
 
 
 def register_eval(actions: SubParsers) -> None:

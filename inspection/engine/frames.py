@@ -2,8 +2,8 @@
 
 "记住，银行不会让您报短信验证码，谁要都别给" names the forbidden request in order to warn against
 it. With the phrase option `frames` (a list of cues, or `true` for `DEFAULT_FRAMES`), a phrase
-does not count when a frame cue stands in the same sentence (split at 。/？/！; an unpunctuated ASR
-turn is one sentence) within `FRAME_REACH` characters of it, before or after. A cue written
+does not count when a frame cue stands in the same sentence, before or after it (split at
+。/？/！; an unpunctuated ASR turn is one sentence). A cue written
 "A…B" matches A, then B at most `GAP_CHARS` characters later ("任何人…都不要给"). A negated cue
 does not frame ("我们不是骗子，您把验证码报一下" still asks for the code), nor does the phrase
 itself (骗子 said as an insult).
@@ -24,7 +24,6 @@ DEFAULT_FRAMES = (
     "任何人…都别给", "任何人…都不能", "谁要都别给", "谁要都不要给", "谁问…都别", "说法不准确",
     "说法不对", "不靠谱",
 )
-FRAME_REACH = 30
 GAP_CHARS = 8
 SENTENCE_ENDS = frozenset(SENTENCE_END + "？！")
 
@@ -41,14 +40,11 @@ def _cue_pattern(cue: str) -> str:
 
 
 def in_frame(text: str, start: int, end: int, frames: re.Pattern[str]) -> bool:
-    """True when an un-negated frame cue shares the sentence of `text[start:end]` within reach."""
+    """True when an un-negated frame cue shares the sentence of `text[start:end]`."""
     sentence_start, sentence_end = _sentence(text, start, end)
     for match in frames.finditer(text, sentence_start, sentence_end):
-        if match.start() < end and match.end() > start:
+        if start <= match.start() and match.end() <= end:
             continue  # the phrase itself ("骗子" as an insult) frames nothing
-        gap = match.start() - end if match.start() >= end else start - match.end()
-        if gap > FRAME_REACH:
-            continue
         clause = (sentence_start, sentence_end)
         if not is_negated(text, clause, match.start(), match.end(), window=2):
             return True

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from inspection.engine.golden_record import Drop, Record
 from inspection.engine.golden_scores import Evaluation, FiredEvidence, Mistake, RuleScore
-from inspection.report import ROLE_LABELS, display_width, pad
+from inspection.output import ROLE_LABELS, display_width, pad
 
 HEADER = ("规则", "标注正例", "tp", "fp", "fn", "P", "R", "F1")
 FIGURE_NAMES = {"macro_f1": "宏平均 F1 (macro-F1)", "veto_precision": "一票否决精确率 (veto precision)"}

@@ -23,6 +23,7 @@ from inspection.engine.registry import CONDITION_ADAPTER
 from inspection.engine.schema import RULE_HEADER_FIELDS, PackFile, Rule, RuleHeader
 from inspection.errors import RuleConfigError
 from inspection.types import Role
+from inspection.yaml_safety import safe_load_limited
 
 # The bundled packs (a `Path` in a checkout or an unpacked wheel).
 DEFAULT_RULES_DIR: Traversable = files("rules")
@@ -109,7 +110,7 @@ _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
 def _read_pack(path: Traversable) -> PackFile:
     source = str(path)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
+        data = safe_load_limited(path.read_text(encoding="utf-8"), loader=_UniqueKeyLoader)
     except UnicodeDecodeError:
         raise RuleConfigError(source, "文件不是 UTF-8 编码") from None
     except yaml.YAMLError as exc:

@@ -46,7 +46,7 @@ NOT_NEGATION = (
     "行不行", "对不对", "不要担心", "不要怕", "不用怕", "别怕", "不止", "不只", "没问题",
     "不会骗", "没骗", "别家", "特别", "区别", "分别", "级别", "类别", "别的", "不着急", "别着急",
     "不用着急", "不要着急", "别慌", "没关系", "没事", "不用犹豫", "无须担心", "不然", "要不然",
-    "不得不", "差不多", "不一样", "不同", "不久", "没多久",
+    "不得不", "差不多", "不一样", "不同", "不久", "没多久", "不了",
 )
 # Right after the phrase, a denial of it ("保本是不可能的").
 POST_NEGATION_CUES = ("是不可能", "不可能", "是没有的", "是不存在", "不存在", "是不对的", "是错误",
@@ -105,7 +105,8 @@ def is_negated(text: str, clause: tuple[int, int], start: int, end: int, window:
 def _after_last_answer(masked: str, phrase_start: int) -> int:
     """Where a cue may start: after the last short answer that ends before the phrase."""
     scope = 0
-    for match in _SHORT_ANSWER.finditer(masked, 0, max(phrase_start, 0)):
-        if match.end() <= phrase_start:
-            scope = match.end()
+    for match in _SHORT_ANSWER.finditer(masked):
+        if match.end() > phrase_start:
+            break
+        scope = match.end()
     return scope

@@ -6,8 +6,8 @@ their models from `PhraseOptions` (or `HasPhrases`) and match with a `PhraseSet`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 import re
+from collections.abc import Sequence
 from functools import cached_property
 from typing import Literal
 
@@ -18,24 +18,27 @@ from inspection.engine.entities import entity_label, split_entity_items, with_en
 from inspection.engine.frames import DEFAULT_FRAMES, compile_frames, in_frame
 from inspection.engine.matching import PhraseHit, PhraseMatcher
 from inspection.engine.negation import is_negated
-from inspection.engine.reported import is_reported_or_asked
+from inspection.engine.reported import is_asked, is_reported
 from inspection.text import PreparedUtterance
 
 
 class PhraseOptions(ConditionModel):
     """Which of the phrases found count.
 
-    `negation`: a phrase negated in its clause does not count ("不保本", "市面上没有一款理财敢
-    承诺保本"; `negation.py`); a cue reaches back at most `negation_window` characters.
-    `ignore_questions`: a phrase asked, quoted or reported does not count ("保本吗？", "您说的保本",
-    "您朋友推荐的那个保收益的"; `reported.py`). `frames`: a phrase in the same sentence as a
-    warning or anti-fraud reminder does not count ("提醒您谨防冒充客服索要卡密"; `frames.py`):
-    `true` for the documented `DEFAULT_FRAMES`, or a list of cues ("A…B" for A then B).
-    `pinyin`: also match homophones (宝本 for 保本) whose heard characters form no known word
-    (`homophones.py`); `auto` does so for voice calls only, where ASR makes such errors."""
+    - `negation`: a phrase negated in its clause does not count ("不保本", "市面上没有一款理财
+      敢承诺保本"; `negation.py`); a cue reaches back at most `negation_window` characters.
+    - `ignore_questions`: a phrase asked, quoted or reported does not count ("保本吗？", "您说的
+      保本", "您朋友推荐的那个保收益的"; `reported.py`). `ignore_reported`: only a quoted or
+      reported one (for rules whose phrases are themselves questions: "你听不懂吗").
+    - `frames`: a phrase in the same sentence as a warning or anti-fraud reminder does not
+      count ("提醒您谨防冒充客服索要卡密"; `frames.py`): `true` for the documented
+      `DEFAULT_FRAMES`, or a list of cues ("A…B" for A then B).
+    - `pinyin`: also match homophones (宝本 for 保本) whose heard characters form no known word
+      (`homophones.py`); `auto` does so for voice calls only, where ASR makes such errors."""
 
     negation: bool = True
     ignore_questions: bool = False
+    ignore_reported: bool = False
     frames: bool | list[str] = False
     pinyin: bool | Literal["auto"] = "auto"
     negation_window: int = Field(default=12, ge=1, le=20)
@@ -78,8 +81,10 @@ class PhraseSet:
         window = options.negation_window
         if options.negation and is_negated(text, clause, hit.start, hit.end, window):
             return False
-        if options.ignore_questions and is_reported_or_asked(text, clause, hit.start, hit.end,
-                                                             window):
+        if (options.ignore_questions or options.ignore_reported) and is_reported(
+                text, clause, hit.start, hit.end, window):
+            return False
+        if options.ignore_questions and is_asked(text, clause, hit.start, hit.end, window):
             return False
         frames = options.frame_pattern
         return frames is None or not in_frame(text, hit.start, hit.end, frames)

@@ -72,13 +72,13 @@ def _matches_fields(when: Applicability, direction: str, channel: str, industry:
                     metadata: dict[str, object]) -> bool:
     if any(metadata.get(k) in _as_list(v) for k, v in when.metadata_not.items()):
         return False
+    if when.industry and industry not in when.industry:
+        return False  # an industry rule never runs elsewhere, whatever `match`
     checks = [metadata.get(k) in _as_list(v) for k, v in when.metadata.items()]
     if when.direction:
         checks.append(when.direction == direction)
     if when.channel:
         checks.append(when.channel == channel)
-    if when.industry:
-        checks.append(industry in when.industry)
     if not checks:
         return True
     return any(checks) if when.match == "any" else all(checks)

@@ -42,7 +42,8 @@ class Examples(Strict):
 
 class Applicability(Strict):
     """When a rule applies at all. With `match: all` (default) every given field must match;
-    with `match: any` one is enough. `metadata_not` always excludes."""
+    with `match: any` one is enough. `industry` is always required and `metadata_not` always
+    excludes, whatever `match`."""
 
     match: Literal["all", "any"] = "all"
     direction: Direction | None = None
@@ -103,6 +104,7 @@ class PackFile(Strict):
     description: str = ""
     lists: dict[str, list[str]] = Field(default_factory=dict)
     category_caps: dict[Category, float] = Field(default_factory=dict)
+    precision_alert: float = Field(default=0.8, ge=0, le=1)  # the service alerts below it
     rules: list[dict[str, Any]] = Field(min_length=1)
 
 

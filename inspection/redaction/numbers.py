@@ -64,16 +64,21 @@ def find_numbers(text: str) -> list[Detection]:
 def _validated(text: str, groups: Sequence[DigitGroup], first: int, limit: int | None = None) -> Found | None:
     """The longest valid number starting at group `first` (ending at group `limit` at most)."""
     last_joined = _last_joined(groups, first, MAX_DIGITS + 2 * MAX_TRIM, limit)
-    lasts = [last for last in range(last_joined, first - 1, -1) if _length(groups, first, last) >= MIN_DIGITS]
-    if not lasts:
+    candidates = [
+        (last, groups[first:last + 1]) for last in range(last_joined, first - 1, -1)
+        if _length(groups, first, last) >= MIN_DIGITS
+    ]
+    usable = [
+        (last, c, _in_amount(text, c)) for last, c in candidates if not _excluded(text, c, amounts=False)
+    ]
+    if not usable:
         return None
     cue = cue_before(text, groups[first].start)
     for trimmed in (False, True):
-        for last in lasts:
-            candidate = groups[first:last + 1]
-            if _excluded(text, candidate, amounts=False):
+        for last, candidate, amount in usable:
+            if trimmed and not (candidate[0].spoken_prefix or candidate[-1].spoken_suffix):
                 continue
-            kind = _classify(candidate, trimmed, cue, _in_amount(text, candidate))
+            kind = _classify(candidate, trimmed, cue, amount)
             if kind is not None:
                 return _detection(text, groups, kind, first, last, "validated")
     return None

@@ -158,7 +158,9 @@ def load_sentiment_model(
     # torch and transformers (heavy) load on first use, not at import: see the module docstring.
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
+    from transformers.utils import logging as transformers_logging
 
+    transformers_logging.disable_progress_bar()  # a CLI's own progress and output stay clean
     if threads is not None:
         torch.set_num_threads(max(1, threads))
     try:

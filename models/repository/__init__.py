@@ -4,15 +4,24 @@
     PipelineResult ─► `store_result` ─► Utterance and Finding rows, the verdict on the row
     Finding rows ─► `current_result` / `rescore` ─► InspectionResult (reviews applied)
     rows ─► `stored_inspections` / `stored_tickets` ─► coaching inputs
+    audit entries ─► `verify_audit` / `write_checkpoint` ─► checked against signed checkpoints
 
 Functions take the session and keyword arguments; they flush but never commit (the caller's
 `session_scope` owns the transaction).
 """
 
-from models.repository.coaching import save_scorecard, save_tickets, stored_inspections, stored_tickets
+from models.repository.audit import AuditVerdict, install_checkpoints, verify_audit, write_checkpoint
+from models.repository.coaching import (
+    save_scorecard,
+    save_tickets,
+    stored_inspections,
+    stored_tickets,
+    ticket_owners,
+)
 from models.repository.conversations import add_conversation, core_conversation, existing_or_conflict
 from models.repository.results import current_result, finding_to_core, rescore, store_result, verdict
 
-__all__ = ["add_conversation", "core_conversation", "current_result", "existing_or_conflict",
-           "finding_to_core", "rescore", "save_scorecard", "save_tickets", "store_result",
-           "stored_inspections", "stored_tickets", "verdict"]
+__all__ = ["AuditVerdict", "add_conversation", "core_conversation", "current_result",
+           "existing_or_conflict", "finding_to_core", "install_checkpoints", "rescore",
+           "save_scorecard", "save_tickets", "store_result", "stored_inspections",
+           "stored_tickets", "ticket_owners", "verdict", "verify_audit", "write_checkpoint"]

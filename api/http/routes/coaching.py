@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
 from api.http.auth import require_role
+from api.http.bodies import body_up_to
 from api.http.deps import PrincipalDep, RuntimeDep, SessionDep
 from api.services import coaching
-from api.services.tickets import import_tickets
+from api.services.tickets import MAX_TICKETS_BYTES, import_tickets
 from models.enums import QUEUE_VIEWERS
 
 router = APIRouter(prefix="/api", tags=["coaching"])
@@ -19,13 +20,16 @@ PeriodQuery = Annotated[str, Query(description="2026-10（月）/ 2026-W44（周
 TemplateQuery = Annotated[str, Query(description="评分模板名，如 finance")]
 
 
-@router.post("/tickets", summary="导入工单 CSV（坏行按行号报告并跳过）")
-async def post_tickets(request: Request, principal: PrincipalDep, runtime: RuntimeDep
-                       ) -> dict[str, Any]:
+@router.post("/tickets", summary="导入工单 CSV（坏行按行号报告并跳过；班组长只能导入本组坐席的工单）",
+             openapi_extra={"requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}}})
+async def post_tickets(body: Annotated[bytes, body_up_to(MAX_TICKETS_BYTES)],
+                       principal: PrincipalDep, runtime: RuntimeDep) -> dict[str, Any]:
     require_role(principal, QUEUE_VIEWERS)
-    result = await run_in_threadpool(import_tickets, runtime, await request.body())
-    return {"imported": len(result.tickets), "skipped": len(result.errors),
-            "errors": [str(error) for error in result.errors]}
+    report = await run_in_threadpool(import_tickets, runtime, principal, body)
+    return {"imported": len(report.imported),
+            "skipped": len(report.errors) + len(report.rejected),
+            "errors": [str(error) for error in report.errors],
+            "rejected": [str(error) for error in report.rejected]}
 
 
 @router.get("/scorecards", summary="评分卡：每位可见坐席的指标、得分、档位、排名、奖金")
@@ -34,6 +38,15 @@ def get_scorecards(period: PeriodQuery, principal: PrincipalDep, session: Sessio
     label, cards = coaching.scorecards(session, runtime.policy, principal, period=period,
                                        template=template)
     return {"period": label, "template": template, "agents": cards}
+
+
+@router.post("/scorecards/snapshots", summary="保存本周期可见坐席的评分卡与辅导计划（审计）")
+def save_scorecards(period: PeriodQuery, principal: PrincipalDep, session: SessionDep,
+                    runtime: RuntimeDep, template: TemplateQuery = "finance") -> dict[str, Any]:
+    require_role(principal, QUEUE_VIEWERS)
+    label, saved = coaching.save_scorecards(session, runtime.policy, principal, period=period,
+                                            template=template)
+    return {"period": label, "template": template, "saved": saved}
 
 
 @router.get("/coaching-plans", summary="辅导计划：技能、培训模块与证据")

@@ -10,11 +10,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from api.http.auth import require_role
-from api.http.deps import JobsDep, PrincipalDep, RuntimeDep, SessionDep
+from api.http.deps import JobsDep, PrincipalDep, RuntimeDep, SessionDep, check_json_body
 from api.http.schemas import ConversationAccepted, ConversationPublic, ConversationSummary
 from api.runtime import Runtime
 from api.services.conversations import StoreStep, accept, audio_step, transcript_step
-from api.services.uploads import check_declared_size, parse_json_body, read_limited
+from api.services.uploads import aware_start, check_declared_size, parse_json_body, read_limited
 from inspection.errors import InvalidInputError
 from models import Conversation
 from models.enums import WRITERS
@@ -40,6 +40,7 @@ async def submit_conversation(request: Request, response: Response, principal: P
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
         store = await _audio_upload(request, runtime)
     else:
+        check_json_body(request)  # 415 for text/plain, forms, or no content type
         store = transcript_step(runtime, parse_json_body(await read_limited(request.stream(), limit)))
     # Database work runs in the thread pool, never on the event loop.
     accepted = await run_in_threadpool(accept, runtime, store)
@@ -71,14 +72,16 @@ def get_conversation(conversation_id: str, principal: PrincipalDep, session: Ses
 def list_all(
     principal: PrincipalDep, session: SessionDep,
     agent_id: str | None = None, team_id: str | None = None,
-    since: Annotated[datetime | None, Query(description="started_at ≥ since")] = None,
-    until: Annotated[datetime | None, Query(description="started_at < until")] = None,
+    since: Annotated[datetime | None, Query(description="started_at ≥ since（无时区按 Asia/Shanghai）")] = None,
+    until: Annotated[datetime | None, Query(description="started_at < until（无时区按 Asia/Shanghai）")] = None,
     rule_id: str | None = None, veto: bool | None = None, needs_review: bool | None = None,
     min_score: float | None = None, max_score: float | None = None, status: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
 ) -> list[ConversationSummary]:
     scope = principal.visibility()
+    since = aware_start(since, source="query", field="since")
+    until = aware_start(until, source="query", field="until")
     filters = ConversationFilter(
         agent_id=agent_id, team_id=team_id, since=since, until=until, rule_id=rule_id, veto=veto,
         needs_review=needs_review, min_score=min_score, max_score=max_score, status=status,

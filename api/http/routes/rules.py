@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
 from api.http.auth import require_role
+from api.http.bodies import body_up_to
 from api.http.deps import PrincipalDep, RuntimeDep, SessionDep
 from api.http.schemas import RulePublic, RuleStat, RuleValidation
-from api.services.rules import check_pack, rule_summaries
+from api.services.rules import MAX_PACK_BYTES, check_pack, rule_summaries
 from api.services.rules import rule_stats as stored_rule_stats
 from models.enums import QUEUE_VIEWERS, REVIEWERS
 
@@ -22,10 +25,9 @@ def list_rules(principal: PrincipalDep, runtime: RuntimeDep) -> list[RulePublic]
 
 @router.post("/validate", response_model=RuleValidation,
              summary="校验一个规则包（YAML 请求体）并运行其示例")
-async def validate_pack(request: Request, principal: PrincipalDep, runtime: RuntimeDep
-                        ) -> RuleValidation:
+async def validate_pack(body: Annotated[bytes, body_up_to(MAX_PACK_BYTES)],
+                        principal: PrincipalDep, runtime: RuntimeDep) -> RuleValidation:
     require_role(principal, REVIEWERS)
-    body = await request.body()
     checked = await run_in_threadpool(check_pack, runtime, actor=principal.actor, body=body)
     return RuleValidation.model_validate(checked, from_attributes=True)
 

@@ -2,19 +2,22 @@
 sentences, by a sentence encoder (see `inspection.embeddings`), for behaviour no word list
 can enumerate ("讲几遍了你还听不懂", "就你这样的还想贷款").
 
-Exactly: each scoped utterance's normalised text is cut into clauses (at ， and 。 and before
-a connective token such as 但是/所以/然后; a piece shorter than `MIN_CLAUSE_CHARS` characters
-joins the next), and each clause is embedded. A clause matches when
+Exactly: each scoped utterance's normalised text is cut into the clauses the keyword engine
+uses (`PreparedUtterance.clause_starts`: punctuation, connectives such as 但是/所以/然后,
+sentence-final particles; a piece shorter than `MIN_CLAUSE_CHARS` characters joins the next),
+and each clause is embedded. A clause matches when
 
 - its best cosine with the `sentences` is at least `threshold`, and
 - its best cosine with the `counter_sentences` (if any) is below that best sentence cosine
   (it is nearer to a sentence than to every counter-sentence).
 
 With `negation: true` a clause is compared only with the sentences and counter-sentences of its
-own polarity: negated (it holds a negation cue of the keyword engine, 不/没/别/不会/谁也不 …, not
-counting 不好意思, 非常 …) or not. So "这个产品不保本" never matches "这个产品保本". Off by
-default: natural paraphrases often change the cue ("请稍等" / "您别挂机"); turn it on where the
-negated sentence is the correct behaviour (promises, requests for secrets).
+own polarity: negated (it holds a negation cue of `engine.negation`, 不/没/别/不会/任何…都不 …,
+not counting 不好意思, 非常, 没关系 …) or not. So "这个产品不保本" never matches "这个产品保本".
+Off by default: natural paraphrases often change the cue ("请稍等" / "您别挂机"); turn it on
+where the negated sentence is the correct behaviour (promises, requests for secrets).
+With `frames` (`true` for the default cues, or a list, as for keywords: `engine.frames`), a clause
+within reach of a warning or anti-fraud cue in its sentence ("提醒您", "谨防", "骗子") does not count.
 
 Each utterance with a matching clause is one hit, on its best clause; the explanation names the
 nearest sentence and the cosine (「与示例『…』相似度 0.81」). The encoder is shared, each clause is
@@ -44,20 +47,23 @@ from pydantic import Field, field_validator
 from inspection.embeddings import Vectors
 from inspection.engine.base import ConditionModel, RoleScope
 from inspection.engine.context import CheckContext
+from inspection.engine.frames import DEFAULT_FRAMES, compile_frames, in_frame
 from inspection.engine.hits import Hit
-from inspection.engine.matching import NEGATION_CUES, NOT_NEGATION, SHORT_NEGATION_CUES
+from inspection.engine.negation import (
+    DISCONTINUOUS_CUES,
+    NEGATION_CUES,
+    SHORT_NEGATION_CUES,
+    mask_false_cues,
+)
 from inspection.engine.window import Window
-from inspection.text import PreparedUtterance, normalise
+from inspection.text import CLAUSE_PUNCTUATION, PreparedUtterance, normalise
 
 TYPE = "similar"
 
 # A clause shorter than this ("好的", "讲几遍了") is joined to the next: alone it says too little.
 MIN_CLAUSE_CHARS = 5
-# Tokens that start a new clause in unpunctuated ASR text.
-CONNECTIVES = frozenset({"但是", "可是", "不过", "所以", "然后", "而且", "另外", "因为", "如果"})
-_CLAUSE = re.compile(r"[^，。]+")
-_NOT_NEGATION = re.compile("|".join(map(re.escape, sorted(NOT_NEGATION, key=len, reverse=True))))
-_NEGATION = re.compile("|".join(map(re.escape, (*NEGATION_CUES, *SHORT_NEGATION_CUES))))
+_NEGATION = re.compile("|".join([*map(re.escape, (*NEGATION_CUES, *SHORT_NEGATION_CUES)),
+                                  *DISCONTINUOUS_CUES]))
 
 
 class SimilarCondition(ConditionModel):
@@ -66,6 +72,7 @@ class SimilarCondition(ConditionModel):
     counter_sentences: list[str] = Field(default_factory=list)
     threshold: float = Field(default=0.6, gt=0, le=1)
     negation: bool = False
+    frames: bool | list[str] = False
     role: RoleScope | None = None
     window: Window | None = None
 
@@ -80,6 +87,13 @@ class SimilarCondition(ConditionModel):
     def normalised(self) -> tuple[str, ...]:
         """Sentences then counter-sentences, normalised as utterances are: one encoder call."""
         return tuple(normalise(s) for s in (*self.sentences, *self.counter_sentences))
+
+    @cached_property
+    def frame_pattern(self) -> re.Pattern[str] | None:
+        """The compiled frame cues, None when `frames` is off."""
+        if self.frames is False or self.frames == []:
+            return None
+        return compile_frames(DEFAULT_FRAMES if self.frames is True else self.frames)
 
     @cached_property
     def polarity(self) -> NDArray[np.bool_]:
@@ -102,7 +116,7 @@ class Clause(NamedTuple):
 
 def check(condition: SimilarCondition, context: CheckContext) -> Iterator[Hit]:
     clauses = [clause for utterance in context.scoped(condition.role, condition.window)
-               for clause in clauses_of(utterance)]
+               for clause in clauses_of(utterance) if not _framed(condition, clause)]
     if not clauses:
         return
     vectors = context.embeddings.vectors([clause.text for clause in clauses])
@@ -135,17 +149,22 @@ def _best_per_utterance(condition: SimilarCondition, clauses: list[Clause], scor
     return found
 
 
+def _framed(condition: SimilarCondition, clause: Clause) -> bool:
+    """A frame cue in the clause's sentence within reach of either end of it."""
+    frames, text = condition.frame_pattern, clause.utterance.text
+    return frames is not None and (in_frame(text, clause.start, clause.start, frames)
+                                   or in_frame(text, clause.end, clause.end, frames))
+
+
 def clauses_of(utterance: PreparedUtterance) -> list[Clause]:
     """The utterance's clauses (see the module docstring), as spans of its normalised text."""
-    starts = {token.start for token in utterance.tokens if token.word in CONNECTIVES}
-    pieces: list[tuple[int, int]] = []
-    for match in _CLAUSE.finditer(utterance.text):
-        cuts = [match.start(), *sorted(s for s in starts if match.start() < s < match.end()),
-                match.end()]
-        pieces += [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
+    text = utterance.text
+    bounds = [*utterance.clause_starts, len(text)]
+    pieces = [(start, _strip_end(text, start, end))
+              for start, end in itertools.pairwise(bounds)]
     clauses: list[Clause] = []
     pending: int | None = None
-    for start, end in pieces:
+    for start, end in (piece for piece in pieces if piece[1] > piece[0]):
         start = start if pending is None else pending
         if end - start < MIN_CLAUSE_CHARS:
             pending = start
@@ -153,14 +172,20 @@ def clauses_of(utterance: PreparedUtterance) -> list[Clause]:
         pending = None
         clauses.append(Clause(utterance, start, end))
     if pending is not None:
-        last_end = pieces[-1][1]
+        end = _strip_end(text, pending, len(text))
         if clauses:
-            clauses[-1] = Clause(utterance, clauses[-1].start, last_end)
-        else:
-            clauses.append(Clause(utterance, pending, last_end))
-    return [clause for clause in clauses if clause.text.strip()]
+            clauses[-1] = Clause(utterance, clauses[-1].start, end)
+        elif end > pending:
+            clauses.append(Clause(utterance, pending, end))
+    return clauses
+
+
+def _strip_end(text: str, start: int, end: int) -> int:
+    while end > start and (text[end - 1] in CLAUSE_PUNCTUATION or text[end - 1].isspace()):
+        end -= 1
+    return end
 
 
 def is_negated_clause(text: str) -> bool:
     """True when the text holds a negation cue, words that only look negative masked."""
-    return _NEGATION.search(_NOT_NEGATION.sub("＿", text)) is not None
+    return _NEGATION.search(mask_false_cues(text)) is not None

@@ -3,9 +3,12 @@ in phrase lists, and the reserved list names."""
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from inspection.engine import load_rules
 from inspection.engine.entities import ENTITY_NAMES, find_entities, find_kinds
@@ -146,6 +149,19 @@ def test_no_character_is_read_twice() -> None:
     assert [(e.kind, e.text) for e in entities] == [
         ("amount", "一万五"), ("account_tail", "尾号5520"), ("percent", "百分之一百"),
         ("date", "2026年")]
+
+
+NUMBER_TEXT = st.text(alphabet="零〇一二两三四五六七八九幺十百千万亿点多块元号月年天期个%.,，。"
+                              "尾后四位分之¥ 0123456789今下周", max_size=30)
+
+
+@given(NUMBER_TEXT)
+def test_entities_are_disjoint_spans_of_the_text(text: str) -> None:
+    entities = find_entities(text)
+    for entity in entities:
+        assert text[entity.start:entity.end] == entity.text != ""
+    for first, second in pairwise(entities):
+        assert first.end <= second.start
 
 
 def test_extraction_is_cached_per_text() -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from inspection.scoring import ScoringPolicy, score_findings
+from inspection.scoring import ScoringPolicy, VetoApplies, score, score_findings
 from inspection.types import Category, Conversation, Evidence, Finding
 
 
@@ -27,8 +27,9 @@ def conversation(roles_inferred: bool = False) -> Conversation:
 
 
 def verdict(findings: list[Finding], caps: dict[str, float] | None = None,
-            roles_inferred: bool = False) -> Any:
-    return score_findings(conversation(roles_inferred), findings, ScoringPolicy(caps or {}))
+            roles_inferred: bool = False, veto_applies: VetoApplies = "on_confirmation") -> Any:
+    policy = ScoringPolicy(caps or {}, veto_applies=veto_applies)
+    return score_findings(conversation(roles_inferred), findings, policy)
 
 
 @pytest.mark.parametrize(("findings", "caps", "score", "categories"), [
@@ -61,7 +62,7 @@ def test_veto_scores_zero_and_needs_review() -> None:
     vetoes = [finding("fin.guaranteed_return", category="compliance", deduction=100, veto=True),
               finding("svc.abusive_language", deduction=100, veto=True),
               finding("fin.guaranteed_return", category="compliance", deduction=100, veto=True)]
-    result = verdict([finding(deduction=5), *vetoes])
+    result = verdict([finding(deduction=5), *vetoes], veto_applies="immediately")
     assert result.score == 0 and result.veto
     assert result.veto_rule_ids == ("fin.guaranteed_return", "svc.abusive_language")
     assert result.needs_review
@@ -69,7 +70,8 @@ def test_veto_scores_zero_and_needs_review() -> None:
 
 
 def test_veto_with_zero_deduction_still_vetoes() -> None:
-    result = verdict([finding("fin.x", category="compliance", deduction=0, veto=True)])
+    result = verdict([finding("fin.x", category="compliance", deduction=0, veto=True)],
+                     veto_applies="immediately")
     assert result.score == 0 and result.veto_rule_ids == ("fin.x",)
 
 
@@ -90,7 +92,8 @@ def test_weak_evidence_on_a_deduction_goes_to_review_without_deduction() -> None
 
 
 def test_confidence_at_threshold_is_solid() -> None:
-    result = verdict([finding("fin.x", category="compliance", veto=True, confidence=0.6)])
+    result = verdict([finding("fin.x", category="compliance", veto=True, confidence=0.6)],
+                     veto_applies="immediately")
     assert result.veto
 
 
@@ -113,3 +116,29 @@ def test_inferred_roles_need_review(findings: list[Finding], needs_review: bool)
 def test_result_identifies_conversation_and_agent() -> None:
     result = verdict([])
     assert (result.conversation_id, result.agent_id) == ("c-1", "A017")
+
+
+def test_a_machine_veto_is_pending_until_a_reviewer_confirms_it() -> None:
+    veto = finding("fin.guaranteed_return", category="compliance", deduction=100, veto=True)
+    result = verdict([finding(deduction=5), veto])  # the default policy: on_confirmation
+    assert (result.score, result.veto, result.veto_rule_ids) == (95, False, ())
+    assert result.pending_veto_rule_ids == ("fin.guaranteed_return",)
+    assert result.category_scores["compliance"] == 100  # nor does it deduct
+    assert result.needs_review and "一票否决项需人工确认: fin.guaranteed_return" in result.review_reasons
+
+
+def test_a_confirmed_veto_applies_and_leaves_the_others_pending() -> None:
+    findings = [finding("fin.guaranteed_return", category="compliance", deduction=100, veto=True),
+                finding("svc.abusive_language", deduction=100, veto=True)]
+    result = score(findings, ScoringPolicy(), conversation_id="c-1",
+                   confirmed_vetoes={"fin.guaranteed_return"})
+    assert (result.score, result.veto_rule_ids) == (0, ("fin.guaranteed_return",))
+    assert result.pending_veto_rule_ids == ("svc.abusive_language",)
+    assert result.review_reasons == ("一票否决项需人工确认: svc.abusive_language",)
+
+
+def test_a_confirmed_veto_needs_no_more_review_under_either_policy() -> None:
+    veto = finding("fin.x", category="compliance", veto=True)
+    for policy in (ScoringPolicy(), ScoringPolicy(veto_applies="immediately")):
+        result = score([veto], policy, conversation_id="c-1", confirmed_vetoes={"fin.x"})
+        assert (result.score, result.veto, result.needs_review) == (0, True, False)

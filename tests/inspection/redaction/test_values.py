@@ -108,3 +108,7 @@ def test_a_cycle_is_refused_not_looped() -> None:
     loop.append(loop)
     with pytest.raises(InvalidInputError):
         redact_value(loop)
+
+
+def test_lone_surrogates_pass_through() -> None:
+    assert redact_value({"a": f"\ud800{MOBILE}\udfff"})[0] == {"a": "\ud800[手机号]\udfff"}

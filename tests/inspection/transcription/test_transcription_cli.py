@@ -13,7 +13,6 @@ from inspection.transcription.audio import decode_audio
 from inspection.types import Conversation, Utterance, Word
 from zhijian.cli import main
 
-
 MOBILE = "13812345678"
 
 

@@ -4,8 +4,13 @@
 // Status labels come from the server (api/http/pages/rendering.py STATUS_LABELS), on <body>.
 const STATUS = JSON.parse(document.body.dataset.statusLabels || "{}");
 
+// The session's CSRF token (api/http/auth.py): every state-changing call sends it as a header.
+const CSRF = document.querySelector('meta[name="csrf-token"]')?.content || "";
+
 async function api(url, options = {}) {
-  const response = await fetch(url, {credentials: "same-origin", ...options});
+  const method = (options.method || "GET").toUpperCase();
+  const headers = {...(options.headers || {}), ...(method === "GET" ? {} : {"X-CSRF-Token": CSRF})};
+  const response = await fetch(url, {credentials: "same-origin", ...options, headers});
   const data = await response.json().catch(() => ({}));
   if (!response.ok) throw new Error(data.detail || `请求失败（${response.status}）`);
   return data;
@@ -29,6 +34,10 @@ function seek(target) {
   const card = target.dataset.finding && document.getElementById(`f-${target.dataset.finding}`);
   if (card) card.scrollIntoView({behavior: "smooth", block: "nearest"});
 }
+
+// Sizes the server computes, applied here: the Content-Security-Policy allows no inline styles.
+document.querySelectorAll("[data-width]").forEach((bar) => { bar.style.width = `${bar.dataset.width}%`; });
+document.querySelectorAll("[data-heat]").forEach((cell) => cell.style.setProperty("--heat", cell.dataset.heat));
 
 document.addEventListener("click", (event) => {
   const target = event.target.closest("[data-seek]");
@@ -76,7 +85,8 @@ async function submitFile(file, form) {
   }
   const text = await file.text();
   const items = /\.csv$/i.test(file.name)
-    ? await api(`/pages/api/chat-csv?filename=${encodeURIComponent(file.name)}`, {method: "POST", body: text})
+    ? await api(`/pages/api/chat-csv?filename=${encodeURIComponent(file.name)}`,
+      {method: "POST", headers: {"Content-Type": "text/csv"}, body: text})
     : conversationsOf(file.name, text);
   const accepted = [];
   for (const item of items) accepted.push(await postJSON("/api/conversations", item));

@@ -67,6 +67,9 @@ TABLE: dict[str, list[float]] = {
     "说明书上写着你自己看吧": [0, 0.65, 0, 0.75993],   # 0.65 to a sentence
     "这个产品保本保息的": [0, 0, 0, 1],
     "这个产品不保本保息": [0, 0, 0, 1],
+    "麻烦您把验证码报给我": [0, 0, 0, 0, 1],
+    "您把验证码报给我一下": [0, 0, 0, 0, 1],
+    "谨防骗子让您把验证码报给他": [0, 0, 0, 0, 1],
 }
 CONDITION = """\
 type: similar
@@ -126,6 +129,18 @@ def test_negation_compares_clauses_of_the_same_polarity(tmp_path: Path, negation
     assert bool(run_with(rule, [(A, text)], TableEncoder(TABLE))) is fires
 
 
+@pytest.mark.parametrize(("frames", "text", "fires"), [
+    pytest.param("false", "谨防骗子让您把验证码报给他", True, id="off"),
+    pytest.param("true", "谨防骗子让您把验证码报给他", False, id="default-cues"),
+    pytest.param("true", "您把验证码报给我一下", True, id="no-cue"),
+    pytest.param("[骗子]", "谨防骗子让您把验证码报给他", False, id="own-cues"),
+    pytest.param("true", "您把验证码报给我一下。提醒您谨防诈骗", True, id="cue-in-another-sentence"),
+])
+def test_frames_neutralise_a_warning(tmp_path: Path, frames: str, text: str, fires: bool) -> None:
+    rule = load_rule(tmp_path, f"type: similar\nsentences: [麻烦您把验证码报给我]\nframes: {frames}\n")
+    assert bool(run_with(rule, [(A, text)], TableEncoder(TABLE))) is fires
+
+
 @pytest.mark.parametrize(("text", "negated"), [
     ("这个产品不保本", True), ("谁也不敢打包票", True), ("没钱还借什么钱", True),
     ("不好意思让您久等了", False), ("非常感谢您的耐心", False), ("这个产品保本保息", False),
@@ -157,7 +172,7 @@ def test_scope_role_and_window(tmp_path: Path) -> None:
     assert [f.evidence.utterance_index for f in run_with(customers, turns, TableEncoder(TABLE))
             if f.evidence] == [1]
     windowed = load_rule(tmp_path, CONDITION.replace("0.7", "0.6")
-                         + "window: {last_utterances: 1}\n", role="customer")
+                         + "window: {last_utterances: 1, of: call}\n", role="customer")
     assert run_with(windowed, turns, TableEncoder(TABLE)) == []
 
 

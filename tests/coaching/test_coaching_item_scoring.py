@@ -10,7 +10,7 @@ import pytest
 from pydantic import TypeAdapter
 
 from coaching.errors import CoachingConfigError
-from coaching.scoring import SCORING_FUNCTIONS, ScoringSpec, score_value
+from coaching.item_scoring import SCORING_FUNCTIONS, ScoringSpec, score_value
 from coaching.template_model import list_templates, load_template
 
 SPEC: TypeAdapter[ScoringSpec] = TypeAdapter(ScoringSpec)

@@ -24,6 +24,7 @@ def result_to_dict(conversation: Conversation, result: InspectionResult) -> dict
         "deductions": result.deductions,
         "veto": result.veto,
         "veto_rule_ids": list(result.veto_rule_ids),
+        "pending_veto_rule_ids": list(result.pending_veto_rule_ids),
         "needs_review": result.needs_review,
         "review_reasons": list(result.review_reasons),
         "category_scores": result.category_scores,
@@ -60,7 +61,7 @@ def clip(text: str, width: int) -> str:
 
 def format_table(conversation: Conversation, result: InspectionResult) -> str:
     yes_no = {True: "是", False: "否"}
-    veto = f"是（{', '.join(result.veto_rule_ids)}）" if result.veto else "否"
+    veto = veto_text(result)
     lines = [
         f"会话 {result.conversation_id} ｜ 坐席 {result.agent_id or '-'} ｜ "
         f"得分 {result.score:g} ｜ 一票否决 {veto} ｜ 需复核 {yes_no[result.needs_review]}",
@@ -73,6 +74,15 @@ def format_table(conversation: Conversation, result: InspectionResult) -> str:
     for finding in result.findings:
         lines.append("  " + _finding_row(finding))
     return "\n".join(lines)
+
+
+def veto_text(result: InspectionResult) -> str:
+    """是（规则）for an applied veto, 待确认（规则）for one awaiting a reviewer, else 否."""
+    if result.veto:
+        return f"是（{', '.join(result.veto_rule_ids)}）"
+    if result.pending_veto_rule_ids:
+        return f"待确认（{', '.join(result.pending_veto_rule_ids)}，未计入得分）"
+    return "否"
 
 
 def _finding_row(finding: Finding) -> str:
@@ -89,7 +99,8 @@ def format_summary(results: Sequence[InspectionResult], failed: int) -> str:
         return f"共 0 通会话；{failed} 个文件无法读取"
     mean = sum(r.score for r in results) / len(results)
     vetoes = sum(r.veto for r in results)
+    pending = sum(bool(r.pending_veto_rule_ids) for r in results)
     review = sum(r.needs_review for r in results)
-    text = (f"共 {len(results)} 通会话 ｜ 平均分 {mean:.1f} ｜ 一票否决 {vetoes} 通 ｜ "
-            f"需复核 {review} 通")
+    text = (f"共 {len(results)} 通会话 ｜ 平均分 {mean:.1f} ｜ 一票否决 {vetoes} 通"
+            + (f"（另有 {pending} 通否决待确认）" if pending else "") + f" ｜ 需复核 {review} 通")
     return text + (f" ｜ {failed} 个文件无法读取" if failed else "")
