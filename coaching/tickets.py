@@ -183,7 +183,10 @@ def _parse_time(name: str, text: str, tz: tzinfo) -> datetime:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(f"{name}: {text!r} is not an ISO 8601 time") from None
-    return localize(moment, tz)
+    try:
+        return localize(moment, tz)
+    except OverflowError:  # 0001-01-01 with an offset: no such time in `tz`
+        raise ValueError(f"{name}: {text!r} is out of range") from None
 
 
 def _reason(exc: ValueError) -> str:

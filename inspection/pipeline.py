@@ -29,6 +29,7 @@ from inspection.engine import RuleSet, load_rules, run_rules
 from inspection.errors import InvalidInputError
 from inspection.lazy_models import LazySentiment, LazyTranscriber
 from inspection.loaders import CONVERSATION_EXTENSIONS, conversation_from_dict, load_conversations
+from inspection.recording_metadata import RecordingMetadata, drop_sidecars
 from inspection.redaction import RedactedSpan, redact_conversation
 from inspection.scoring import (
     DEFAULT_REVIEW_CONFIDENCE,
@@ -132,9 +133,12 @@ class Pipeline:
         return self._inspect_redacted(redacted, tuple(spans))
 
     def inspect_audio(self, path: Path, *, conversation_id: str | None = None,
-                      metadata: Mapping[str, Any] | None = None) -> PipelineResult:
-        """Transcribe → redact → … → score. `AudioError` for an unusable recording."""
-        transcript = self.transcribe(path, conversation_id=conversation_id, metadata=metadata)
+                      metadata: Mapping[str, Any] | None = None,
+                      recording: RecordingMetadata | None = None) -> PipelineResult:
+        """Transcribe → redact → … → score. `AudioError` for an unusable recording.
+        `recording`: the fields a sidecar or metadata CSV gives (`recording_metadata`)."""
+        transcript = self.transcribe(path, conversation_id=conversation_id, metadata=metadata,
+                                     recording=recording)
         return self._inspect_redacted(transcript.conversation, transcript.redactions)
 
     def inspect_file(self, path: Path) -> list[PipelineResult]:
@@ -152,12 +156,15 @@ class Pipeline:
         return load_conversations(path)
 
     def transcribe(self, path: Path, *, conversation_id: str | None = None,
-                   metadata: Mapping[str, Any] | None = None) -> Transcript:
-        """A recording as a redacted conversation."""
+                   metadata: Mapping[str, Any] | None = None,
+                   recording: RecordingMetadata | None = None) -> Transcript:
+        """A recording as a redacted conversation, with the `recording`'s fields when given."""
         if self.transcriber is None:
             raise InvalidInputError(str(path), "未配置语音转写，无法处理音频 (no transcriber configured)")
         conversation = self.transcriber.transcribe(path, conversation_id=conversation_id,
                                                    metadata=dict(metadata or {}))
+        if recording is not None:
+            conversation = recording.applied_to(conversation)
         redacted, spans = self.redact(conversation)
         return Transcript(redacted, tuple(spans))
 
@@ -204,7 +211,8 @@ def is_audio(path: Path) -> bool:
 
 
 def discover(paths: Sequence[str | Path]) -> list[Path]:
-    """Expand folders into the conversation and audio files they hold (sorted, recursive)."""
+    """Expand folders into the conversation and audio files they hold (sorted, recursive),
+    leaving out the `.json` sidecar of a recording that is in the list too."""
     wanted = CONVERSATION_EXTENSIONS | AUDIO_EXTENSIONS
     files: list[Path] = []
     for path in map(Path, paths):
@@ -214,7 +222,7 @@ def discover(paths: Sequence[str | Path]) -> list[Path]:
             files.append(path)
         else:
             raise InvalidInputError(str(path), "文件或目录不存在 (no such file or directory)")
-    return files
+    return drop_sidecars(files, AUDIO_EXTENSIONS)
 
 
 __all__ = ["Pipeline", "PipelineResult", "PipelineSettings", "Transcript", "discover", "is_audio"]

@@ -13,8 +13,11 @@ import io
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from importlib.resources.abc import Traversable
+from os import PathLike
 from pathlib import Path
 from typing import IO, Any
+
+import yaml
 
 from inspection.engine import DEFAULT_RULES_DIR, RuleSet, load_rule_files
 from inspection.engine.examples import run_examples
@@ -24,6 +27,7 @@ from inspection.pipeline import Pipeline
 from inspection.types import SentimentAnalyzer
 
 RuleTexts = Mapping[str, str]  # file name → YAML text
+DEFAULT_PRECISION_ALERT = 0.8  # `precision_alert:` of a pack that sets none
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,9 @@ class TextFile(Traversable):
     def read_text(self, encoding: str | None = None) -> str:
         return self._text
 
+    def read_bytes(self) -> bytes:
+        return self._text.encode("utf-8")
+
     def is_dir(self) -> bool:
         return False
 
@@ -68,10 +75,10 @@ class TextFile(Traversable):
     def iterdir(self) -> Iterator[Traversable]:
         return iter(())
 
-    def joinpath(self, *descendants: str) -> Traversable:
+    def joinpath(self, *descendants: str | PathLike[str]) -> Traversable:
         raise FileNotFoundError(f"{self._name} is a file")
 
-    def __truediv__(self, child: str) -> Traversable:
+    def __truediv__(self, child: str | PathLike[str]) -> Traversable:
         return self.joinpath(child)
 
 
@@ -110,6 +117,17 @@ def check_rule_texts(files: RuleTexts, sentiment: SentimentAnalyzer | None = Non
                    f"「{outcome.example}」"
                    for outcome in run_examples(rules, sentiment) if not outcome.passed)
     return PackCheck(rules, failed)
+
+
+def precision_alerts(rules: RuleSet, files: RuleTexts) -> dict[str, float]:
+    """Each rule's alert threshold: the `precision_alert` of its pack (default 0.8)."""
+    by_file: dict[str, float] = {}
+    for name, text in files.items():
+        data = yaml.safe_load(text)
+        value = data.get("precision_alert") if isinstance(data, dict) else None
+        by_file[name] = float(value) if isinstance(value, int | float) else DEFAULT_PRECISION_ALERT
+    return {rule.id: by_file.get(Path(rule.source).name, DEFAULT_PRECISION_ALERT)
+            for rule in rules.rules}
 
 
 def pipeline_with_rules(pipeline: Pipeline, rules: RuleSet) -> Pipeline:

@@ -109,10 +109,12 @@ class Checkpoint:
 
 @dataclass(frozen=True)
 class CheckpointReading:
-    """The checkpoints of a log, and what is wrong with the file (empty: nothing)."""
+    """The checkpoints of a log, what is wrong with the file (empty: nothing), and what an
+    operator should fix that is no sign of tampering."""
 
     checkpoints: tuple[Checkpoint, ...]
     problems: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
 
     @property
     def latest(self) -> Checkpoint | None:
@@ -132,6 +134,7 @@ class CheckpointLog:
 
     def append(self, head: AuditHead) -> Checkpoint:
         key = self._key(create=True)
+        assert key is not None
         unsigned = Checkpoint(count=head.count, last_id=head.last_id, head=head.hash,
                               at=utc_now().isoformat(timespec="seconds"), key_id=_key_id(key))
         signed = Checkpoint(**{**asdict(unsigned), "mac": _mac(key, unsigned)})
@@ -152,6 +155,7 @@ class CheckpointLog:
             return CheckpointReading((), missing if self.key_path.exists() else ())
         key = self._key(create=False)
         checkpoints, problems = [], []
+        signed_with_current, stale_line = False, None
         for number, line in enumerate(self.path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue
@@ -162,12 +166,17 @@ class CheckpointLog:
             if key is None:
                 problems.append(f"签名密钥 {self.key_path} 不存在：无法校验检查点")
                 break
-            if checkpoint.key_id == _key_id(key) and not hmac.compare_digest(
-                    checkpoint.mac, _mac(key, checkpoint)):
+            current = checkpoint.key_id == _key_id(key)
+            if current and not hmac.compare_digest(checkpoint.mac, _mac(key, checkpoint)):
                 problems.append(f"检查点文件第 {number} 行签名无效（被改写？）")
                 continue
+            stale_line = number if signed_with_current and not current else None
+            signed_with_current = signed_with_current or current
             checkpoints.append(checkpoint)
-        return CheckpointReading(tuple(checkpoints), tuple(problems))
+        warnings = () if stale_line is None else (  # the newest line: an old key still signs
+            f"检查点文件第 {stale_line} 行用旧密钥签名（在换用新密钥之后）："
+            "请把新密钥复制到每台写审计日志的机器",)
+        return CheckpointReading(tuple(checkpoints), tuple(problems), warnings)
 
     def rotate_key(self) -> None:
         """Replace the key with a new random one (atomically; the old one is gone)."""

@@ -67,9 +67,8 @@ def assign_agent_team(session: Session, *, agent_id: str, team_id: str | None) -
     supervisor's scope follows the agent record."""
     if team_id:
         ensure_team(session, team_id=team_id)
-    session.exec(update(Agent).where(col(Agent.id) == agent_id)  # type: ignore[call-overload]
-                 .values(team_id=team_id))
-    session.exec(update(Conversation)  # type: ignore[call-overload]
+    session.exec(update(Agent).where(col(Agent.id) == agent_id).values(team_id=team_id))
+    session.exec(update(Conversation)
                  .where(col(Conversation.agent_id) == agent_id).values(team_id=team_id))
 
 
@@ -235,6 +234,8 @@ def append_audit(session: Session, *, actor: str, action: str, entity: str, enti
     the automatic checkpoints (`models.repository.audit`)."""
     if session.get_bind().dialect.name == "postgresql":
         session.exec(text("SELECT pg_advisory_xact_lock(7427)"))  # type: ignore[call-overload]
+    else:
+        _hold_sqlite_write_lock(session)
     last = session.exec(select(AuditEntry.hash).order_by(col(AuditEntry.id).desc()).limit(1)
                         ).first()
     entry = AuditEntry(actor=actor, action=action, entity=entity, entity_id=entity_id,
@@ -245,6 +246,15 @@ def append_audit(session: Session, *, actor: str, action: str, entity: str, enti
     session.flush()
     session.info[APPENDED_KEY] = entry.id
     return entry
+
+
+def _hold_sqlite_write_lock(session: Session) -> None:
+    """Take SQLite's write lock before reading the chain's last hash. The driver opens a
+    transaction only at the first write, so a session that has not written yet would read the
+    hash, wait for another writer's commit, then insert after it with a stale link."""
+    raw = session.connection().connection.dbapi_connection
+    if raw is not None and not getattr(raw, "in_transaction", True):
+        raw.execute("BEGIN IMMEDIATE")
 
 
 def audit_head(session: Session) -> AuditHead:
@@ -261,7 +271,7 @@ def walk_audit_chain(session: Session, *, positions: Iterable[int] = ()) -> Chai
     """Check every entry's hash and link in id order (streamed, not loaded at once), noting
     the id and hash at each of `positions` (entry counts: 0 is before the first entry)."""
     wanted = set(positions)
-    seen = {0: (None, GENESIS_HASH)} if 0 in wanted else {}
+    seen: dict[int, tuple[int | None, str]] = {0: (None, GENESIS_HASH)} if 0 in wanted else {}
     previous, checked = GENESIS_HASH, 0
     query = select(AuditEntry).order_by(col(AuditEntry.id)).execution_options(yield_per=1000)
     for entry in session.exec(query):

@@ -68,5 +68,5 @@ def test_zhijian_inspect_runs_from_the_wheel_outside_the_checkout(
     assert done.returncode == 0, done.stderr
     assert done.stderr.splitlines()[0].startswith(str(installed_wheel))  # not the checkout
     records = {r["id"]: r for r in map(json.loads, done.stdout.splitlines())}
-    assert records["c-20261101-0002"]["veto"] is True
+    assert records["c-20261101-0002"]["pending_veto_rule_ids"] == ["fin.guaranteed_return"]
     assert len(records) >= 6

@@ -47,6 +47,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         finally:
             app.state.reinspections.shutdown()
             jobs.shutdown()
+            if runtime is None:  # built here: close its pooled database connections too
+                built.engine.dispose()
 
     app = FastAPI(
         title="质检 zhijian",

@@ -8,9 +8,10 @@ cookie may come from a page of another site; when it changes state it must also
 * come from this server's own origin: `Origin` (else `Referer`) is this origin or one of
   `ZHIJIAN_TRUSTED_ORIGINS`; `Origin: null` never passes; a request with neither is judged by
   its token alone (browsers send `Origin` on every POST);
-* carry the session's CSRF token (`X-CSRF-Token` header from the pages' scripts, or the
-  `csrf_token` field of a page form). The token is derived from the session id, so it is
-  tied to one session and a page of another origin cannot read it.
+* carry the session's CSRF token: the `X-CSRF-Token` header, which the pages' scripts send
+  (the logout form, the one HTML form that posts with the session, sends the `csrf_token`
+  field). The token is derived from the session id, so it is tied to one session, and a page
+  of another origin cannot read it.
 
 The login form has no session yet: it is protected by a pre-session token, set as a cookie
 when the form is shown and repeated in a hidden field (double submit), plus the origin check.

@@ -11,7 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from api.http.auth import CSRF_FIELD, SAFE_METHODS, SESSION_COOKIE, check_session_csrf, csrf_token_for
+from api.http.auth import SAFE_METHODS, SESSION_COOKIE, check_session_csrf, csrf_token_for
 from api.http.errors import UnauthenticatedError, UnsupportedMediaTypeError
 from api.jobs.runner import JobQueue
 from api.runtime import Runtime
@@ -61,20 +61,11 @@ async def get_principal(
     session_id = request.cookies.get(SESSION_COOKIE)
     if not session_id:
         raise UnauthenticatedError("缺少身份令牌：请使用 Authorization: Bearer <token>，或在 /login 登录")
-    if request.method not in SAFE_METHODS:
-        check_session_csrf(request, session_id, trusted=runtime.settings.trusted_origins,
-                           form_token=await _form_token(request))
+    if request.method not in SAFE_METHODS:  # the token comes as a header: bodies stay unread
+        check_session_csrf(request, session_id, trusted=runtime.settings.trusted_origins)
     principal = await run_in_threadpool(_load, runtime, session_id=session_id)
     request.state.csrf_token = csrf_token_for(session_id)
     return principal
-
-
-async def _form_token(request: Request) -> str | None:
-    """A page form's `csrf_token` field (url-encoded forms only: other bodies stay unread)."""
-    if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
-        value = (await request.form()).get(CSRF_FIELD)
-        return value if isinstance(value, str) else ""
-    return None
 
 
 def _load(runtime: Runtime, *, token: str | None = None, session_id: str | None = None

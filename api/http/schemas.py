@@ -53,6 +53,7 @@ class FindingPublic(BaseModel):
     confidence: float
     review_state: str
     appeal_state: str
+    ruleset_version: int | None = Field(default=None, description="产生该结果的规则版本")
 
 
 class ConversationSummary(BaseModel):

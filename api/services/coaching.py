@@ -11,14 +11,18 @@ from typing import Any
 from sqlmodel import Session
 
 from api.services.access import Principal
+from api.services.rules import agreement_stats, precision_alerts_of
 from coaching import CoachingInputs, PeriodReport, build_report, load_template, parse_period
 from coaching.render import agent_json
+from coaching.scorecard import AgentScorecard
 from coaching.template_model import list_templates
+from inspection.engine import RuleSet
 from inspection.errors import InvalidInputError
 from inspection.scoring import ScoringPolicy
 from models.errors import NotFoundError
 from models.queries import append_audit
 from models.repository import save_scorecard, stored_inspections, stored_tickets
+from models.repository.reinspection import rule_versions_of
 
 TEAM_ALERT = "team"  # the agent id of alerts about the whole team
 
@@ -43,9 +47,15 @@ def scorecards(session: Session, policy: ScoringPolicy, principal: Principal, *,
     is written."""
     report = period_report(session, policy, period=period, template=template)
     allowed = principal.visible_agent_ids(session)
-    cards = [agent_json(report, card) for card in report.team.cards
-             if allowed is None or card.agent_id in allowed]
+    cards = [{**agent_json(report, card), "rule_versions": _rule_versions(session, report, card)}
+             for card in report.team.cards if allowed is None or card.agent_id in allowed]
     return report.team.period.label, cards
+
+
+def _rule_versions(session: Session, report: PeriodReport, card: AgentScorecard) -> list[int]:
+    """The rule-pack versions the card's conversations were inspected with."""
+    ids = [conversation.id for conversation, _ in report.team.per_agent[card.agent_id].inspected]
+    return rule_versions_of(session, ids=ids)
 
 
 def save_scorecards(session: Session, policy: ScoringPolicy, principal: Principal, *,
@@ -76,10 +86,13 @@ def coaching_plans(session: Session, policy: ScoringPolicy, principal: Principal
 
 
 def alerts(session: Session, policy: ScoringPolicy, principal: Principal, *, period: str,
-           template: str) -> tuple[str, list[dict[str, Any]]]:
-    """(period label, the alerts on visible agents and on the team)."""
+           template: str, rules: RuleSet | None = None) -> tuple[str, list[dict[str, Any]]]:
+    """(period label, the alerts on visible agents and on the team; with `rules`, also each
+    rule whose last-30-days precision is below its pack's threshold)."""
     report = period_report(session, policy, period=period, template=template)
     allowed = principal.visible_agent_ids(session)
     shown = [asdict(a) for a in report.alerts
              if allowed is None or a.agent_id == TEAM_ALERT or a.agent_id in allowed]
+    if rules is not None:
+        shown += precision_alerts_of(agreement_stats(session, rules))
     return report.team.period.label, shown

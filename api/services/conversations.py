@@ -101,22 +101,41 @@ def checked_conversation(data: dict[str, Any]) -> Conversation:
     return conversation.model_copy(update={"started_at": started_at})
 
 
-def store_transcript(session: Session, *, pipeline: Pipeline, data: dict[str, Any],
-                     known_agents: set[str] | None = None) -> tuple[StoredConversation, bool]:
-    """Validate and store a canonical conversation, redacted. Returns (row, created)."""
+@dataclass(frozen=True)
+class PreparedTranscript:
+    """A typed-in conversation ready to store: what is stored (`source`, redacted), its
+    idempotency key, the masked spans, and the (unstored) validated original's agent."""
+
+    id: str
+    agent_id: str | None
+    source: dict[str, Any]
+    body_hash: str
+    redactions: list[dict[str, Any]]
+
+
+def prepare_transcript(pipeline: Pipeline, data: dict[str, Any]) -> PreparedTranscript:
+    """Validate and redact a canonical conversation (no database: `InvalidInputError` is the
+    only error bad input can raise)."""
     conversation = checked_conversation(data)
     redacted, spans = pipeline.redact(conversation)
     metadata, _ = redact_value(redacted.metadata, source="metadata")
     source = {**redacted.model_dump(mode="json"), "metadata": metadata}
-    body_hash = content_hash(source)
-    row = existing_or_conflict(session, conversation_id=conversation.id, body_hash=body_hash)
+    return PreparedTranscript(conversation.id, conversation.agent_id, source,
+                              content_hash(source), [asdict(span) for span in spans])
+
+
+def store_transcript(session: Session, *, pipeline: Pipeline, data: dict[str, Any],
+                     known_agents: set[str] | None = None) -> tuple[StoredConversation, bool]:
+    """Validate and store a canonical conversation, redacted. Returns (row, created)."""
+    prepared = prepare_transcript(pipeline, data)
+    row = existing_or_conflict(session, conversation_id=prepared.id, body_hash=prepared.body_hash)
     if row is not None:
         return row, False
-    row = add_conversation(session, conversation_id=conversation.id, body_hash=body_hash,
-                           data=source, agent_id=conversation.agent_id,
+    row = add_conversation(session, conversation_id=prepared.id, body_hash=prepared.body_hash,
+                           data=prepared.source, agent_id=prepared.agent_id,
                            known_agents=known_agents)
-    row.source = source
-    row.redactions = [asdict(span) for span in spans]
+    row.source = prepared.source
+    row.redactions = prepared.redactions
     return row, True
 
 

@@ -77,6 +77,34 @@ def findings_by_rule(stored: tuple[StoredConversation, ...]) -> list[tuple[str, 
     return [(rule, names[rule], n, len(conversations[rule])) for rule, n in counts.most_common()]
 
 
+@dataclass(frozen=True)
+class TeamTrendRow:
+    """One period of the team dashboard's trend, over the shown agents' scorecards."""
+
+    period: str
+    mean_total: float | None
+    mean_qa_score: float | None
+    vetoed: int
+    agents: int
+
+
+def team_trend(report: PeriodReport, agent_ids: set[str]) -> list[TeamTrendRow]:
+    """The report's earlier periods and its own (oldest first), over `agent_ids`."""
+    rows = []
+    for team in (*report.history, report.team):
+        cards = [card for card in team.cards if card.agent_id in agent_ids]
+        qa_scores = [metric.value for card in cards
+                     if (metric := card.metrics.get("qa_score_mean")) and metric.value is not None]
+        rows.append(TeamTrendRow(team.period.label,
+                                 _mean([c.total for c in cards if c.total is not None]),
+                                 _mean(qa_scores), sum(1 for c in cards if c.veto), len(cards)))
+    return rows
+
+
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
 def score_histogram(stored: tuple[StoredConversation, ...]) -> list[tuple[str, int]]:
     """Conversations per score band, lowest band first."""
     scores = [s.row.score for s in stored if s.row.score is not None]

@@ -47,10 +47,14 @@ logger = logging.getLogger(__name__)
 MAX_PACK_BYTES = 1024 * 1024  # one pack file
 MAX_DRY_RUN_CONVERSATIONS = 5000
 MAX_PERIOD_DAYS = 366
+EARLIEST_DAY, LATEST_DAY = date(2000, 1, 1), date(2999, 12, 31)
 
 
 def local_period(since: date, until: date) -> tuple[datetime, datetime]:
     """Local days [since, until] (until inclusive) as aware instants [start, end)."""
+    for day in (since, until):
+        if not EARLIEST_DAY <= day <= LATEST_DAY:
+            raise InvalidInputError("period", f"日期 {day} 超出范围（{EARLIEST_DAY} 至 {LATEST_DAY}）")
     if until < since:
         raise InvalidInputError("period", f"结束日期 {until} 早于开始日期 {since}")
     if (until - since).days >= MAX_PERIOD_DAYS:

@@ -1,21 +1,30 @@
 """The loaded rule packs as users read them, checking an uploaded pack (its examples run;
-audited), and each rule's precision from reviews and appeals."""
+audited), each rule's precision from reviews and appeals, and the agreement figures of
+`api.services.agreement` (with the alerts they raise).
+
+Versions, dry runs and publishing are in `api.services.rule_versions`; missed findings and
+review samples in `api.services.misses`."""
 
 from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session
 
 from api.runtime import Runtime
+from api.services.agreement import agreement_table
 from inspection.engine import RuleSet
 from inspection.engine.examples import run_examples
 from inspection.engine.loader import load_rule_files
 from inspection.errors import InvalidInputError, RuleConfigError
+from inspection.rule_packs import precision_alerts
 from models.queries import append_audit, rule_outcomes
+from models.repository.agreement import decisions, findings_per_rule, sample_counts
+from models.repository.rule_packs import published_version
 
 PACK_SOURCE = "request body"
 PACK_NAME = "pack.yaml"  # how messages name the uploaded pack
@@ -94,3 +103,37 @@ def rules_by_pack(rules: RuleSet, session: Session) -> dict[str, list[dict[str, 
             "precision": round(100 * right / decided, 1) if decided else None,
         })
     return packs
+
+
+def agreement_stats(session: Session, rules: RuleSet, *, now: datetime | None = None
+                    ) -> list[dict[str, Any]]:
+    """Per rule (the loaded ones, then any other with decisions): the review/appeal counts and
+    precision of `rule_stats` plus precision, estimated recall and κ with 95 % intervals, the
+    monthly trend and the 30-day precision alert (`api.services.agreement`)."""
+    outcomes = {row["rule_id"]: row for row in rule_stats(session)}
+    found = decisions(session)
+    rule_ids = list(dict.fromkeys([rule.id for rule in rules.rules]
+                                  + sorted({d.rule_id for d in found} | outcomes.keys())))
+    published = published_version(session)
+    thresholds = precision_alerts(rules, published.files) if published else {}
+    table = agreement_table(rule_ids, found, findings_per_rule(session), sample_counts(session),
+                            thresholds, now or datetime.now(UTC))
+    empty = {"findings": 0, "confirmed": 0, "overturned": 0, "appeals_upheld": 0,
+             "appeals_overturned": 0, "precision": None}
+    return [{**empty, **outcomes.get(str(row["rule_id"]), {}), **row} for row in table]
+
+
+def precision_alerts_of(stats: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One alert per rule whose last-30-days precision is below its pack's threshold, shaped
+    like the coaching alerts of `/api/alerts` (kind `rule_precision`, agent "team")."""
+    alerts = []
+    for row in stats:
+        if not row["alert"]:
+            continue
+        recent = row["precision_30d"]
+        alerts.append({
+            "kind": "rule_precision", "agent_id": "team", "metric": row["rule_id"],
+            "message": f"规则 {row['rule_id']} 近 30 天精确率 {recent['value']:.0%}"
+                       f"（{recent['count']} 次裁决）低于阈值 {row['threshold']:.0%}",
+            "days": [], "values": [recent["value"], row["threshold"]], "conversation_ids": []})
+    return alerts

@@ -43,12 +43,7 @@ class TicketReport:
 
 def import_tickets(runtime: Runtime, principal: Principal, body: bytes) -> TicketReport:
     """Check, parse, scope and store an uploaded ticket CSV, audited, in one transaction."""
-    if len(body) > MAX_TICKETS_BYTES:
-        raise UploadTooLargeError(f"工单文件过大：超过上限 {MAX_TICKETS_BYTES} 字节")
-    text = decode_text(body, source=TICKETS_SOURCE, not_utf8="不是 UTF-8 编码：请另存为 UTF-8")
-    if not text.strip():
-        raise InvalidInputError(TICKETS_SOURCE, "文件为空")
-    parsed, lines = _parse(text)
+    parsed, lines = parse_ticket_csv(body)
     with runtime.session() as session:
         report = _scoped(session, principal, parsed, lines)
         save_tickets(session, tickets=report.imported)
@@ -57,7 +52,7 @@ def import_tickets(runtime: Runtime, principal: Principal, body: bytes) -> Ticke
     return report
 
 
-class _LineTrackingReader(csv.DictReader):  # type: ignore[type-arg]  # not generic at run time
+class _LineTrackingReader(csv.DictReader):
     """A DictReader that remembers the line each row ended on."""
 
     def __init__(self, text: str) -> None:
@@ -70,12 +65,43 @@ class _LineTrackingReader(csv.DictReader):  # type: ignore[type-arg]  # not gene
         return row
 
 
-def _parse(text: str) -> tuple[TicketImport, list[int]]:
-    """The parsed rows, and the line of each ticket (every row is a ticket or an error)."""
+def parse_ticket_csv(body: bytes) -> tuple[TicketImport, list[int]]:
+    """The rows of an uploaded ticket CSV (no database: `ZhijianError`s are the only errors bad
+    input can raise), and the line of each ticket. A row whose ids do not fit the table is a
+    bad row like any other."""
+    if len(body) > MAX_TICKETS_BYTES:
+        raise UploadTooLargeError(f"工单文件过大：超过上限 {MAX_TICKETS_BYTES} 字节")
+    text = decode_text(body, source=TICKETS_SOURCE, not_utf8="不是 UTF-8 编码：请另存为 UTF-8")
+    if not text.strip():
+        raise InvalidInputError(TICKETS_SOURCE, "文件为空")
+    if "\x00" in text:
+        raise InvalidInputError(TICKETS_SOURCE, "含有 NUL 字符：不是 CSV 文本")
     reader = _LineTrackingReader(text)
-    parsed = parse_ticket_rows(reader, source=TICKETS_SOURCE)
+    try:
+        parsed = parse_ticket_rows(reader, source=TICKETS_SOURCE)
+    except csv.Error as exc:
+        raise InvalidInputError(TICKETS_SOURCE, f"CSV 格式错误：{exc}",
+                                f"line {reader.line_num}") from None
+    return _fitting(parsed, reader.lines)
+
+
+def _fitting(parsed: TicketImport, all_lines: list[int]) -> tuple[TicketImport, list[int]]:
+    """Tickets whose ids fit their columns, with their lines; the others become row errors."""
     failed = {error.line for error in parsed.errors}
-    return parsed, [line for line in reader.lines if line not in failed]
+    lines = [line for line in all_lines if line not in failed]
+    kept: list[Ticket] = []
+    kept_lines: list[int] = []
+    errors = list(parsed.errors)
+    for ticket, line in zip(parsed.tickets, lines, strict=True):
+        too_long = [name for name, value, limit in (("ticket_id", ticket.ticket_id, 200),
+                                                    ("agent_id", ticket.agent_id, 100))
+                    if len(value) > limit]
+        if too_long:
+            errors.append(RowError(TICKETS_SOURCE, line, f"{too_long[0]} 过长"))
+        else:
+            kept.append(ticket)
+            kept_lines.append(line)
+    return TicketImport(tuple(kept), tuple(sorted(errors, key=lambda e: e.line))), kept_lines
 
 
 def _scoped(session: Session, principal: Principal, parsed: TicketImport, lines: list[int]

@@ -4,7 +4,8 @@ and the fields of an audio upload. Every problem is a domain error naming what t
 What a stored conversation may hold, checked here so that the database never sees it: an id
 that can be read back by URL, a start time with a zone inside 1900-2199 (a naive one is read in
 `DEFAULT_TIMEZONE`, Asia/Shanghai, as ticket times are), an agent and team given as text that
-fits their columns, no JSON nested deeper than `MAX_BODY_DEPTH`, no lone UTF-16 surrogate.
+fits their columns, no JSON nested deeper than `MAX_BODY_DEPTH`, no NUL character and no lone
+UTF-16 surrogate (PostgreSQL stores neither; JSON can carry both as escapes).
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ def parse_json_body(body: bytes) -> dict[str, Any]:
 
 
 def load_json(text: str, *, source: str) -> Any:
-    """Decoded JSON that nests at most `MAX_BODY_DEPTH` levels and holds only encodable text."""
+    """Decoded JSON that nests at most `MAX_BODY_DEPTH` levels and whose texts are storable."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -89,28 +90,46 @@ def load_json(text: str, *, source: str) -> Any:
                                 f"line {exc.lineno} column {exc.colno}") from None
     except RecursionError:
         raise InvalidInputError(source, f"JSON 嵌套过深（上限 {MAX_BODY_DEPTH} 层）") from None
-    check_nesting(data, source=source)
-    try:
-        json.dumps(data, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise InvalidInputError(source, "含有无效的 Unicode 字符（孤立的代理项 "
-                                f"\\u{ord(exc.object[exc.start]):04x}），请检查编码") from None
+    check_storable(data, source=source)
     return data
 
 
-def check_nesting(value: Any, *, source: str, limit: int = MAX_BODY_DEPTH) -> None:
-    """`InvalidInputError` naming where `value` first nests deeper than `limit` levels
-    (walked without recursion: the check itself cannot exhaust the stack)."""
+def check_storable(value: Any, *, source: str, limit: int = MAX_BODY_DEPTH) -> None:
+    """`InvalidInputError` naming where `value` first nests deeper than `limit` levels or holds
+    a text no database keeps: a NUL character, a lone UTF-16 surrogate (`"\\ud800"`). Walked
+    without recursion: the check itself cannot exhaust the stack."""
     pending: list[tuple[Any, tuple[str, ...]]] = [(value, ())]
     while pending:
         item, path = pending.pop()
+        if isinstance(item, str):
+            _check_text(item, source=source, path=path)
         if not isinstance(item, Mapping | list):
             continue
         if len(path) >= limit:
-            where = ".".join(path[:6]) + ("…" if len(path) > 6 else "")
-            raise InvalidInputError(source, f"嵌套超过 {limit} 层", where)
+            raise InvalidInputError(source, f"嵌套超过 {limit} 层", _where(path))
         children = item.items() if isinstance(item, Mapping) else enumerate(item)
-        pending.extend((child, (*path, str(key))) for key, child in children)
+        for key, child in children:
+            if isinstance(key, str):
+                _check_text(key, source=source, path=path)
+            pending.append((child, (*path, str(key))))
+
+
+def _check_text(text: str, *, source: str, path: tuple[str, ...]) -> None:
+    if "\x00" in text:
+        raise InvalidInputError(source, "含有 NUL 字符（\\u0000）", _where(path))
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvalidInputError(source, "含有无效的 Unicode 字符（孤立的代理项 "
+                                f"\\u{ord(exc.object[exc.start]):04x}），请检查编码",
+                                _where(path)) from None
+
+
+def _where(path: tuple[str, ...]) -> str | None:
+    """The first elements of a path (metadata.a.b…): enough to find it, short in a message."""
+    if not path:
+        return None
+    return ".".join(path[:6]) + ("…" if len(path) > 6 else "")
 
 
 class AudioFields(BaseModel):

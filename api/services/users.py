@@ -19,7 +19,7 @@ from sqlmodel import Session
 from api.services.access import Principal
 from inspection.errors import InvalidInputError, ZhijianError
 from models import User
-from models.credentials import delete_user_sessions, list_users, users_named
+from models.credentials import delete_user_sessions, list_users, session_counts, users_named
 from models.enums import UserRole
 from models.errors import NotFoundError
 from models.people import utc_now
@@ -144,10 +144,13 @@ class UserListing:
     created_at: datetime
     token_expires_at: datetime | None
     state: str  # 有效 / 已过期 / 已吊销
+    sessions: int  # live page sessions
 
 
-def user_listings(session: Session) -> list[UserListing]:
+def user_listings(session: Session, *, idle: timedelta, absolute: timedelta) -> list[UserListing]:
+    """Every user, with the number of their page sessions still within `idle` and `absolute`."""
     now = utc_now()
+    live = session_counts(session, seen_since=now - idle, created_since=now - absolute)
     listings = []
     for user in list_users(session):
         assert user.id is not None
@@ -157,7 +160,8 @@ def user_listings(session: Session) -> list[UserListing]:
         except CredentialsRejectedError:
             state = "已吊销" if user.revoked_at is not None else "已过期"
         listings.append(UserListing(user.id, user.name, user.role, user.agent_id, user.team_id,
-                                    user.created_at, user.token_expires_at, state))
+                                    user.created_at, user.token_expires_at, state,
+                                    live[user.id]))
     return listings
 
 

@@ -4,7 +4,8 @@ Layout: `loader` reads packs into a `RuleSet` (`schema` has the rule-file models
 lists the condition modules (`conditions/`, one type each), `runner` turns a rule's hits into
 findings with evidence, `examples` runs every rule's own examples (`zhijian rules check`, in
 `cli`). Helpers: `base` (model bases, role scopes), `window`, `hits`, `context` (what a check
-receives), `phrases` and `matching` (phrase lists on Chinese text).
+receives), `phrases` and `matching` (phrase lists on Chinese text), `entities` (`@amount`,
+`@date` … in phrase lists).
 """
 
 from inspection.engine.base import ConditionModel

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import logging
 import struct
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import av
 import numpy as np
@@ -44,6 +46,16 @@ class DecodedAudio:
     def is_stereo(self) -> bool:
         return len(self.channels) == 2
 
+    def peaks(self) -> list[float]:
+        """The largest absolute sample of each channel."""
+        return [float(np.max(np.abs(channel))) for channel in self.channels]
+
+    def max_difference(self) -> float:
+        """The largest absolute difference between the two channels (0 for mono)."""
+        if not self.is_stereo:
+            return 0.0
+        return float(np.max(np.abs(self.channels[0] - self.channels[1])))
+
     def mono(self) -> np.ndarray:
         """The channels mixed down to one."""
         if len(self.channels) == 1:
@@ -51,40 +63,97 @@ class DecodedAudio:
         return np.mean(np.stack(self.channels), axis=0).astype(np.float32)
 
 
+class Samples(Protocol):
+    """One channel's samples read by slices: a numpy array, or a channel spooled to disk."""
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, index: slice, /) -> np.ndarray: ...
+
+
 def decode_audio(path: str | Path, *, max_duration_s: float = DEFAULT_MAX_DURATION_S) -> DecodedAudio:
     """Decode `path`, resample to 16 kHz and keep stereo channels apart (more are mixed to two).
 
     Raises `AudioError` for a missing or empty file, something that is not audio, an unsupported
     codec, a truncated or corrupt file, zero-length audio, or audio longer than `max_duration_s`.
+    The whole recording is held in memory; `spool.spool_audio` keeps it on disk instead.
     """
-    path = Path(path)
-    source = str(path)
-    _check_file(path)
-    try:
-        container = av.open(source, mode="r", metadata_errors="ignore")
-    except av.error.FFmpegError as error:
-        raise AudioError(source, f"不是可识别的音频文件 (not an audio file: {error.strerror})") from None
-    with container:
-        if not container.streams.audio:
-            raise AudioError(source, "文件中没有音轨 (no audio stream in the file)")
-        stream = container.streams.audio[0]
-        if stream.codec_context is None:
-            raise AudioError(
-                source, "不支持的音频编码 (unsupported codec): convert it to WAV, MP3 or FLAC first"
-            )
-        declared = _declared_seconds(container, stream)
-        if declared is not None and declared > max_duration_s + _TRUNCATION_TOLERANCE_S:
-            raise AudioError(source, _too_long(declared, max_duration_s))
-        channels, layout = _layout(stream.codec_context.channels)
-        data = _decode_stream(container, stream, layout, source, max_duration_s)
+    reader = open_audio(path, max_duration_s=max_duration_s)
+    data = np.concatenate(list(reader.chunks()), axis=1).astype(np.float32, copy=False)
     audio = DecodedAudio(
-        channels=tuple(np.ascontiguousarray(data[i]) for i in range(channels)),
-        source_rate=stream.codec_context.sample_rate,
-        source_channels=stream.codec_context.channels,
+        channels=tuple(np.ascontiguousarray(data[i]) for i in range(data.shape[0])),
+        source_rate=reader.source_rate,
+        source_channels=reader.source_channels,
     )
-    _check_complete(path, audio.duration, declared)
-    logger.debug("decoded %s: %.1f s, %d channel(s)", source, audio.duration, channels)
+    logger.debug("decoded %s: %.1f s, %d channel(s)", path, audio.duration, len(audio.channels))
     return audio
+
+
+def probe_duration(path: str | Path) -> float | None:
+    """The duration the container header declares, in seconds (None when it declares none),
+    read without decoding; `AudioError` when the file is missing, empty or not audio."""
+    path = Path(path)
+    _check_file(path)
+    with _open(path) as container:
+        return _declared_seconds(container, _audio_stream(container, str(path)))
+
+
+def check_duration(path: str | Path, max_duration_s: float) -> float | None:
+    """`probe_duration`, and `AudioError` (音频过长) when the header declares more than
+    `max_duration_s`: a recording too long is refused before any decoding."""
+    declared = probe_duration(path)
+    if declared is not None and declared > max_duration_s + _TRUNCATION_TOLERANCE_S:
+        raise AudioError(str(path), _too_long(declared, max_duration_s))
+    return declared
+
+
+@dataclass(frozen=True)
+class AudioReader:
+    """A recording whose header passed the checks, decoded piece by piece by `chunks()`."""
+
+    path: Path
+    max_duration_s: float
+    declared_s: float | None
+    source_rate: int
+    source_channels: int
+
+    def chunks(self) -> Iterator[np.ndarray]:
+        """float32 arrays of shape (channels, samples) at 16 kHz, in order; `AudioError` while
+        decoding (too long, corrupt, zero-length) or at the end (truncated)."""
+        source = str(self.path)
+        samples = 0
+        with _open(self.path) as container:
+            stream = _audio_stream(container, source)
+            layout = _layout(stream.codec_context.channels)[1]
+            for chunk in _decode_stream(container, stream, layout, source, self.max_duration_s):
+                samples += chunk.shape[1]
+                yield chunk
+        _check_complete(self.path, samples / SAMPLE_RATE, self.declared_s)
+
+
+def open_audio(path: str | Path, *, max_duration_s: float = DEFAULT_MAX_DURATION_S) -> AudioReader:
+    """Check the file and its header (`check_duration`) and return its reader; nothing decoded."""
+    path = Path(path)
+    declared = check_duration(path, max_duration_s)
+    with _open(path) as container:
+        context = _audio_stream(container, str(path)).codec_context
+        return AudioReader(path, max_duration_s, declared, context.sample_rate, context.channels)
+
+
+def _open(path: Path) -> av.container.InputContainer:
+    try:
+        return av.open(str(path), mode="r", metadata_errors="ignore")
+    except av.error.FFmpegError as error:
+        raise AudioError(str(path), f"不是可识别的音频文件 (not an audio file: {error.strerror})") from None
+
+
+def _audio_stream(container: av.container.InputContainer, source: str) -> av.AudioStream:
+    if not container.streams.audio:
+        raise AudioError(source, "文件中没有音轨 (no audio stream in the file)")
+    stream = container.streams.audio[0]
+    if stream.codec_context is None:
+        raise AudioError(source, "不支持的音频编码 (unsupported codec): convert it to WAV, MP3 or FLAC first")
+    return stream
 
 
 def _check_file(path: Path) -> None:
@@ -121,10 +190,9 @@ def _decode_stream(
     layout: str,
     source: str,
     max_duration_s: float,
-) -> np.ndarray:
-    """Decode packet by packet, skipping corrupt packets; returns shape (channels, samples)."""
+) -> Iterator[np.ndarray]:
+    """Decode packet by packet, skipping corrupt packets; yields (channels, samples) arrays."""
     resampler = av.AudioResampler(format="fltp", layout=layout, rate=SAMPLE_RATE)
-    chunks: list[np.ndarray] = []
     samples = packets = bad_packets = 0
     max_samples = int((max_duration_s + _TRUNCATION_TOLERANCE_S) * SAMPLE_RATE)
     for packet in container.demux(stream):
@@ -136,18 +204,19 @@ def _decode_stream(
             continue
         for frame in frames:
             for out in resampler.resample(frame):
-                chunks.append(out.to_ndarray())
                 samples += out.samples
+                yield out.to_ndarray()
         if samples > max_samples:
             raise AudioError(source, _too_long(samples / SAMPLE_RATE, max_duration_s))
-    chunks.extend(out.to_ndarray() for out in resampler.resample(None))
+    for out in resampler.resample(None):
+        samples += out.samples
+        yield out.to_ndarray()
     if packets and bad_packets / packets > _MAX_BAD_PACKET_SHARE:
         raise AudioError(
             source, f"文件已损坏 (corrupt: {bad_packets} of {packets} packets could not be decoded)"
         )
-    if not chunks or sum(chunk.shape[1] for chunk in chunks) == 0:
+    if samples == 0:
         raise AudioError(source, "音频时长为零 (zero-length audio: no samples decoded)")
-    return np.concatenate(chunks, axis=1).astype(np.float32, copy=False)
 
 
 def _check_complete(path: Path, decoded: float, declared: float | None) -> None:

@@ -21,7 +21,10 @@ from typing import Any
 from inspection.commandline import EXIT_INVALID_INPUT, EXIT_OK, SubParsers
 from inspection.errors import ModelLoadError, ZhijianError
 from inspection.pipeline import Pipeline, PipelineSettings
+from inspection.recording_metadata import RecordingMetadata, add_metadata_arguments, plan_for_files
+from inspection.transcription.audio import DEFAULT_MAX_DURATION_S
 from inspection.transcription.model import EMBEDDED_MODEL
+from inspection.transcription.progress import show_progress
 from inspection.types import Conversation
 
 logger = logging.getLogger("inspection.transcription")
@@ -55,6 +58,7 @@ def register(subparsers: SubParsers) -> None:
     parser.add_argument("--no-words", action="store_true", help="JSON 中不输出逐字时间戳")
     parser.add_argument("--no-redact", action="store_true",
                         help="不脱敏：输出含原始个人信息（仅供本机核对，输出中会注明）")
+    add_metadata_arguments(parser)
     _add_model_arguments(parser.add_argument_group("模型设置"))
     parser.set_defaults(func=run)
 
@@ -138,26 +142,46 @@ def options_from_args(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Transcribe every file; 0 when all succeeded, 2 when any could not be used."""
-    settings = PipelineSettings(redact=not args.no_redact, sentiment_enabled=False,
-                                transcriber=options_from_args(args))
+    """Transcribe every file; 0 when all succeeded, 2 when any could not be used. Metadata
+    problems and recordings over the length limit are reported before the model loads."""
     try:
+        settings = PipelineSettings(redact=not args.no_redact, sentiment_enabled=False,
+                                    transcriber=options_from_args(args))
         pipeline = Pipeline.from_settings(settings)
-        pipeline.load_transcriber()
-    except (ModelLoadError, ValueError) as error:
-        sys.stderr.write(f"错误: 无法加载语音识别模型: {error}\n")
+        limit = args.max_duration or DEFAULT_MAX_DURATION_S
+        plan = plan_for_files(args.files, metadata_csv=args.metadata, require=args.require_metadata,
+                              max_duration_s=limit)
+    except (ZhijianError, ValueError) as error:
+        sys.stderr.write(f"错误: {error}\n")
+        return EXIT_INVALID_INPUT
+    for problem in plan.problems:
+        sys.stderr.write(f"错误: {problem}\n")
+    wanted = [path for path in args.files if path not in plan.refused]
+    if wanted and not _load_model(pipeline):
         return EXIT_INVALID_INPUT
     if not pipeline.redacts:
         sys.stderr.write(NOT_REDACTED_NOTICE)
-    failed = sum(not _transcribe_one(pipeline, path, args) for path in args.files)
+    failed = len(plan.problems)
+    failed += sum(not _transcribe_one(pipeline, path, plan.fields.get(path), args) for path in wanted)
     if failed:
-        sys.stderr.write(f"{failed} 个文件转写失败（共 {len(args.files)} 个）\n")
+        sys.stderr.write(f"{failed} 个问题（共 {len(args.files)} 个文件）\n")
     return EXIT_INVALID_INPUT if failed else EXIT_OK
 
 
-def _transcribe_one(pipeline: Pipeline, path: Path, args: argparse.Namespace) -> bool:
+def _load_model(pipeline: Pipeline) -> bool:
     try:
-        conversation = pipeline.transcribe(path).conversation
+        pipeline.load_transcriber()
+    except ModelLoadError as error:
+        sys.stderr.write(f"错误: 无法加载语音识别模型: {error}\n")
+        return False
+    return True
+
+
+def _transcribe_one(pipeline: Pipeline, path: Path, recording: RecordingMetadata | None,
+                    args: argparse.Namespace) -> bool:
+    try:
+        with show_progress(path):
+            conversation = pipeline.transcribe(path, recording=recording).conversation
     except ZhijianError as error:
         sys.stderr.write(f"错误: {error}\n")
         return False

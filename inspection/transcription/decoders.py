@@ -20,19 +20,23 @@ on CPU (`transcribe.CPU_MIN_WINDOW_S`). Measurements: docs/transcription.md, Per
 
 from __future__ import annotations
 
+import logging
 import math
-from collections.abc import Sequence
+import zlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from inspection.transcription.audio import SAMPLE_RATE
+from inspection.transcription.audio import SAMPLE_RATE, Samples
 from inspection.transcription.segments import RecognisedSegment, build_segment, from_whisper
 
 if TYPE_CHECKING:
     import ctranslate2
     from faster_whisper import WhisperModel
+
+logger = logging.getLogger("inspection.transcription")
 
 Region = tuple[float, float]
 
@@ -42,6 +46,7 @@ FULL_WINDOW_S = 30.0
 WINDOW_PAD_S = 1.0
 WINDOW_STEP_S = 2.0
 _HOP = 160  # samples per mel frame
+NO_SPEECH_PROB = 0.6
 PREPEND_PUNCTUATION = "\"'“¿([{-"
 APPEND_PUNCTUATION = "\"'.。,，!！?？:：”)]}、"
 
@@ -61,7 +66,7 @@ class DecodedClip:
 
 
 class Decoder(Protocol):
-    def decode(self, samples: np.ndarray, regions: Sequence[Region]) -> list[RecognisedSegment]: ...
+    def decode(self, samples: Samples, regions: Sequence[Region]) -> list[RecognisedSegment]: ...
 
 
 def token_budget(seconds: float, cap: int = MAX_NEW_TOKENS) -> int:
@@ -87,17 +92,70 @@ def window_batches(regions: Sequence[Region], batch_size: int, minimum: float = 
     return [group[i : i + size] for _, group in sorted(by_window.items()) for i in range(0, len(group), size)]
 
 
+
+@dataclass(frozen=True)
+class BeamSchedule:
+    """Decode with `first` (1: greedy) and decode again with `retry` the windows where that failed.
+
+    A first pass failed when its average log-probability is below `min_avg_logprob` or its text
+    compresses more than `max_compression_ratio` (a loop), whisper's own tests; a window whisper
+    calls silence (no-speech probability above `NO_SPEECH_PROB` and a low log-probability) is
+    never decoded again, so silence costs no second pass. `retry <= first` never retries.
+    """
+
+    first: int = 1
+    retry: int = 5
+    min_avg_logprob: float = -1.0
+    max_compression_ratio: float = 2.4
+
+    @property
+    def retries(self) -> bool:
+        return self.retry > self.first
+
+    def failed(self, text: str, avg_logprob: float, no_speech_prob: float) -> bool:
+        if no_speech_prob > NO_SPEECH_PROB and avg_logprob < self.min_avg_logprob:
+            return False
+        return avg_logprob < self.min_avg_logprob or compression_ratio(text) > self.max_compression_ratio
+
+
+def compression_ratio(text: str) -> float:
+    """UTF-8 length over zlib-compressed length (whisper's loop test; ~1.0-1.6 for speech)."""
+    encoded = text.encode("utf-8")
+    return len(encoded) / len(zlib.compress(encoded)) if encoded else 0.0
+
+
+@dataclass(frozen=True)
+class _Hypothesis:
+    tokens: list[int]
+    avg_logprob: float
+    no_speech_prob: float
+
+
+RetryTest = Callable[[int, DecodedClip], bool]
+
 class FittedDecoder:
-    """Encode each region in a window fitted to it, decode without timestamps, align the words."""
+    """Encode each region in a window fitted to it, decode without timestamps, align the words.
+
+    Decoding follows `beams`: greedy first, and a window whose first pass failed (or that the
+    caller's `retry_if` rejects) decoded again with the wider beam from the same encoder output.
+    """
 
     def __init__(
-        self, model: WhisperModel, *, arguments: dict[str, Any], batch_size: int, min_window_s: float
+        self,
+        model: WhisperModel,
+        *,
+        arguments: dict[str, Any],
+        batch_size: int,
+        min_window_s: float,
+        beams: BeamSchedule | None = None,
     ) -> None:
+        # faster-whisper is imported here, not at module level: importing the package must not
+        # load it (or torch); a decoder exists only once a model has been loaded
         from faster_whisper.tokenizer import Tokenizer
-        from faster_whisper.transcribe import get_suppressed_tokens
+        from faster_whisper.transcribe import get_ctranslate2_storage, get_suppressed_tokens
 
         self.model = model
-        self.beam_size = int(arguments["beam_size"])
+        self.beams = beams or BeamSchedule(first=int(arguments["beam_size"]), retry=0)
         self.temperature = float(arguments["temperature"][0])
         self.batch_size = batch_size
         self.min_window_s = min_window_s
@@ -107,13 +165,18 @@ class FittedDecoder:
         self.prompt = model.get_prompt(self.tokenizer, [], without_timestamps=True, hotwords=hotwords)
         self.suppress = list(get_suppressed_tokens(self.tokenizer, (-1,)) or ())
         self.placeholder = self.tokenizer.encode("。")  # aligned in place of an empty text
+        self._storage = get_ctranslate2_storage
 
-    def decode(self, samples: np.ndarray, regions: Sequence[Region]) -> list[RecognisedSegment]:
+    @property
+    def beam_size(self) -> int:
+        return self.beams.first
+
+    def decode(self, samples: Samples, regions: Sequence[Region]) -> list[RecognisedSegment]:
         batches = window_batches(regions, self.batch_size, self.min_window_s)
         decoded = [segment for batch in batches for segment in self._batch(samples, batch)]
         return sorted(decoded, key=lambda segment: segment.start)
 
-    def _batch(self, samples: np.ndarray, regions: list[Region]) -> list[RecognisedSegment]:
+    def _batch(self, samples: Samples, regions: list[Region]) -> list[RecognisedSegment]:
         longest = max(end - start for start, end in regions)
         window = window_seconds(longest, self.min_window_s)
         most = int(window * SAMPLE_RATE)
@@ -130,33 +193,88 @@ class FittedDecoder:
             for region, clip in zip(regions, self.decode_clips(clips, window), strict=True)
         ]
 
-    def decode_clips(self, clips: Sequence[np.ndarray], window_s: float) -> list[DecodedClip]:
-        """Decode clips together in one `window_s` encoder window; word times from each clip's start."""
+    def decode_clips(
+        self, clips: Sequence[np.ndarray], window_s: float, *, retry_if: RetryTest | None = None
+    ) -> list[DecodedClip]:
+        """Decode clips together in one `window_s` encoder window; word times from each clip's
+        start. A clip whose first pass failed (`beams`), or that `retry_if(index, clip)` rejects,
+        is decoded again with the wider beam (encoded once either way)."""
         window = int(window_s * SAMPLE_RATE)
         features = np.stack([self._features(clip, window) for clip in clips])
         encoded = self.model.encode(features)
         longest = max(len(clip) for clip in clips) / SAMPLE_RATE
+        hypotheses = self._generate(encoded, self.beams.first, longest)
+        failed = [i for i, h in enumerate(hypotheses) if self.beams.retries and self._failed(h)]
+        for i, retried in zip(failed, self._again(encoded, features, failed, longest), strict=True):
+            hypotheses[i] = retried
+        decoded = self._aligned(hypotheses, encoded, clips)
+        if retry_if is None or not self.beams.retries:
+            return decoded
+        again = [i for i, clip in enumerate(decoded) if i not in failed and retry_if(i, clip)]
+        if again:
+            subset = self._subset(encoded, features, again)
+            better = self._generate(subset, self.beams.retry, longest)
+            redone = self._aligned(better, subset, [clips[i] for i in again])
+            for i, clip in zip(again, redone, strict=True):
+                decoded[i] = clip
+        return decoded
+
+    def _failed(self, hypothesis: _Hypothesis) -> bool:
+        text = self.tokenizer.decode(hypothesis.tokens)
+        return self.beams.failed(text, hypothesis.avg_logprob, hypothesis.no_speech_prob)
+
+    def _again(
+        self, encoded: ctranslate2.StorageView, features: np.ndarray, indices: list[int], longest: float
+    ) -> list[_Hypothesis]:
+        """The clips at `indices` decoded with the retry beam."""
+        if not indices:
+            return []
+        logger.debug("decoding %d of %d windows again with beam %d", len(indices), len(features),
+                     self.beams.retry)
+        return self._generate(self._subset(encoded, features, indices), self.beams.retry, longest)
+
+    def _subset(
+        self, encoded: ctranslate2.StorageView, features: np.ndarray, indices: list[int]
+    ) -> ctranslate2.StorageView:
+        """The encoder output of some clips: sliced on a CPU, encoded again on a GPU (cheap there;
+        a GPU StorageView cannot be sliced)."""
+        if encoded.device == "cpu":
+            return self._storage(np.ascontiguousarray(np.asarray(encoded)[indices]))
+        return self.model.encode(features[indices])
+
+    def _generate(
+        self, encoded: ctranslate2.StorageView, beam_size: int, longest: float
+    ) -> list[_Hypothesis]:
         results = self.model.model.generate(
             encoded,
-            [list(self.prompt) for _ in clips],
-            beam_size=self.beam_size,
+            [list(self.prompt) for _ in range(encoded.shape[0])],
+            beam_size=beam_size,
             max_length=len(self.prompt) + token_budget(longest, MAX_LENGTH - len(self.prompt)),
             suppress_tokens=self.suppress,
             sampling_temperature=self.temperature,
             return_scores=True,
             return_no_speech_prob=True,
         )
-        tokens = [result.sequences_ids[0] for result in results]
-        timings = self._word_timings(tokens, encoded, clips)
+        hypotheses = []
+        for result in results:
+            tokens = result.sequences_ids[0]
+            average = result.scores[0] * len(tokens) / (len(tokens) + 1)
+            hypotheses.append(_Hypothesis(tokens, average, float(result.no_speech_prob)))
+        return hypotheses
+
+    def _aligned(
+        self, hypotheses: list[_Hypothesis], encoded: ctranslate2.StorageView, clips: Sequence[np.ndarray]
+    ) -> list[DecodedClip]:
+        timings = self._word_timings([h.tokens for h in hypotheses], encoded, clips)
         return [
             DecodedClip(
-                text=self.tokenizer.decode(tokens[i]),
+                text=self.tokenizer.decode(hypothesis.tokens),
                 words=timings[i],
                 seconds=len(clips[i]) / SAMPLE_RATE,
-                avg_logprob=result.scores[0] * len(tokens[i]) / (len(tokens[i]) + 1),
-                no_speech_prob=float(result.no_speech_prob),
+                avg_logprob=hypothesis.avg_logprob,
+                no_speech_prob=hypothesis.no_speech_prob,
             )
-            for i, result in enumerate(results)
+            for i, hypothesis in enumerate(hypotheses)
         ]
 
     def _features(self, clip: np.ndarray, window: int) -> np.ndarray:
@@ -195,12 +313,12 @@ class PipelineDecoder:
         self.arguments = arguments
         self.batch_size = batch_size
 
-    def decode(self, samples: np.ndarray, regions: Sequence[Region]) -> list[RecognisedSegment]:
+    def decode(self, samples: Samples, regions: Sequence[Region]) -> list[RecognisedSegment]:
         if not regions:
             return []
         longest = max(end - start for start, end in regions)
         raw, _ = self.pipeline.transcribe(
-            samples,
+            samples[0 : len(samples)],  # the whole channel in memory (not the default decoder)
             batch_size=self.batch_size,
             clip_timestamps=[{"start": start, "end": end} for start, end in regions],
             max_new_tokens=token_budget(longest),
@@ -216,7 +334,7 @@ class SequentialDecoder:
         self.model = model
         self.arguments = arguments
 
-    def decode(self, samples: np.ndarray, regions: Sequence[Region]) -> list[RecognisedSegment]:
+    def decode(self, samples: Samples, regions: Sequence[Region]) -> list[RecognisedSegment]:
         decoded: list[RecognisedSegment] = []
         for start, end in regions:
             clip = samples[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]

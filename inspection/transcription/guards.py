@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from inspection.transcription.audio import SAMPLE_RATE
+from inspection.transcription.audio import SAMPLE_RATE, Samples
 from inspection.transcription.segments import RecognisedSegment
 
 logger = logging.getLogger("inspection.transcription")
@@ -56,7 +56,7 @@ def speech_level(samples: np.ndarray) -> float:
     return float(np.percentile(rms, 90))
 
 
-def is_in_silence(segment: RecognisedSegment, samples: np.ndarray, level: float) -> bool:
+def is_in_silence(segment: RecognisedSegment, samples: Samples, level: float) -> bool:
     """The audio under the segment's words is silence, absolutely or relative to the speech."""
     spans = [(w.start, w.end) for w in segment.words] or [(segment.start, segment.end)]
     pieces = [samples[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)] for start, end in spans]
@@ -68,10 +68,16 @@ def is_in_silence(segment: RecognisedSegment, samples: np.ndarray, level: float)
 
 
 def drop_hallucinations(
-    segments: Sequence[RecognisedSegment], samples: np.ndarray, *, prompt: str | None = None
+    segments: Sequence[RecognisedSegment],
+    samples: Samples,
+    *,
+    prompt: str | None = None,
+    level: float | None = None,
 ) -> list[RecognisedSegment]:
-    """Keep the segments that are real speech; log why each dropped one went."""
-    level = speech_level(samples)
+    """Keep the segments that are real speech; log why each dropped one went. `level` is the
+    channel's `speech_level` when already known (a spooled channel measures it while decoded)."""
+    if level is None:
+        level = speech_level(samples[0 : len(samples)])
     duration = len(samples) / SAMPLE_RATE
     kept: list[RecognisedSegment] = []
     for segment in segments:
@@ -85,7 +91,7 @@ def drop_hallucinations(
 
 def _drop_reason(
     segment: RecognisedSegment,
-    samples: np.ndarray,
+    samples: Samples,
     level: float,
     duration: float,
     prompt: str | None,

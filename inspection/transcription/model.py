@@ -65,11 +65,18 @@ class TranscriberOptions:
     device: Device = "auto"
     compute_type: str | None = None
     beam_size: int = 5
+    retry_beam_size: int = 0
+    retry_logprob: float = -1.0
+    retry_compression_ratio: float = 2.4
     temperature: tuple[float, ...] = (0.0,)
     cpu_threads: int = 0
+    inter_threads: int = 1
     batch_size: int = 4
     min_window_s: float | None = None
     pack_regions: bool = True
+    pack_limit_s: float = 27.0
+    pack_gap_s: float = 1.0
+    fit_pack_windows: bool = False
     language: str = "zh"
     agent_channel: AgentChannel = "left"
     max_duration_s: float = DEFAULT_MAX_DURATION_S
@@ -85,8 +92,12 @@ class TranscriberOptions:
             raise ValueError(f"device must be cpu, cuda or auto, not {self.device!r}")
         if self.agent_channel not in ("left", "right"):
             raise ValueError(f"agent_channel must be left or right, not {self.agent_channel!r}")
-        if self.beam_size < 1 or self.batch_size < 0 or self.cpu_threads < 0:
-            raise ValueError("beam_size must be >= 1, batch_size and cpu_threads >= 0")
+        if self.beam_size < 1 or self.retry_beam_size < 0:
+            raise ValueError("beam_size must be >= 1 and retry_beam_size >= 0")
+        if self.batch_size < 0 or self.cpu_threads < 0 or self.inter_threads < 1:
+            raise ValueError("batch_size and cpu_threads must be >= 0, inter_threads >= 1")
+        if not 1.0 <= self.pack_limit_s <= 29.0 or not 0.0 <= self.pack_gap_s <= 5.0:
+            raise ValueError("pack_limit_s must be between 1 and 29 s, pack_gap_s between 0 and 5 s")
         if self.max_prompt_chars < 0:
             raise ValueError("max_prompt_chars must be >= 0")
         if self.max_duration_s <= 0:
@@ -148,6 +159,7 @@ def load_whisper_model(options: TranscriberOptions) -> WhisperModel:
             device=device,
             compute_type=compute_type,
             cpu_threads=options.cpu_threads,
+            num_workers=options.inter_threads,
             local_files_only=not options.allow_download,
         )
     except Exception as error:

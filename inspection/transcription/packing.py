@@ -16,11 +16,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
-from inspection.transcription.audio import SAMPLE_RATE
-from inspection.transcription.decoders import FULL_WINDOW_S, DecodedClip, FittedDecoder, Region, WordTiming
+from inspection.transcription.audio import SAMPLE_RATE, Samples
+from inspection.transcription.decoders import (
+    FULL_WINDOW_S,
+    DecodedClip,
+    FittedDecoder,
+    Region,
+    WordTiming,
+    window_seconds,
+)
+from inspection.transcription.progress import report_windows
 from inspection.transcription.segments import RecognisedSegment, build_segment, join_words
 
 PACK_LIMIT_S = 27.0
@@ -66,7 +75,7 @@ def pack_regions(
     return packs
 
 
-def pack_audio(samples: np.ndarray, pack: Sequence[Placement]) -> np.ndarray:
+def pack_audio(samples: Samples, pack: Sequence[Placement]) -> np.ndarray:
     """The regions' samples laid at their offsets, silence in between."""
     end = pack[-1].offset + pack[-1].seconds
     packed = np.zeros(round(end * SAMPLE_RATE) + 1, dtype=np.float32)
@@ -100,40 +109,102 @@ def looks_skipped(placement: Placement, words: Sequence[WordTiming]) -> bool:
     return placement.seconds >= _RECHECK_MIN_S and characters < MIN_CHARS_PER_SECOND * placement.seconds
 
 
-class PackedDecoder:
-    """Regions packed into 30 s windows, `batch_size` windows per encoder call; regions skipped
-    in `PACKING_ROUNDS` rounds of packing decoded on their own by `fallback`."""
+Channel = tuple[Samples, Sequence[Region]]  # one speaker's samples and speech regions
 
-    def __init__(self, fallback: FittedDecoder, *, batch_size: int) -> None:
+
+@dataclass(frozen=True)
+class ChannelPack:
+    """A pack of one channel's regions (a window never mixes channels: no word changes speaker)."""
+
+    channel: int
+    pack: list[Placement]
+
+    @property
+    def seconds(self) -> float:
+        return self.pack[-1].offset + self.pack[-1].seconds
+
+
+class PackedDecoder:
+    """Regions packed into windows of up to `limit_s` of audio `gap_s` apart; regions skipped in
+    `PACKING_ROUNDS` rounds of packing decoded on their own by `fallback`.
+
+    The windows of every channel of a call are decoded together, `batch_size` per encoder call,
+    longest first (so a call's few windows fill whole batches). A batch is encoded at whisper's
+    30 s, or, with `fit_windows`, in a window fitted to its longest pack, no shorter than the
+    fallback's `min_window_s` (a call's last windows are seldom full). When the fallback decodes
+    greedy first, a window in which a region looks skipped is decoded again with the wider beam
+    before anything is packed again."""
+
+    def __init__(
+        self,
+        fallback: FittedDecoder,
+        *,
+        batch_size: int,
+        limit_s: float = PACK_LIMIT_S,
+        gap_s: float = PACK_GAP_S,
+        fit_windows: bool = False,
+    ) -> None:
         self.fallback = fallback
         self.batch_size = max(1, batch_size)
+        self.limit_s = limit_s
+        self.gap_s = gap_s
+        self.fit_windows = fit_windows
 
-    def decode(self, samples: np.ndarray, regions: Sequence[Region]) -> list[RecognisedSegment]:
-        segments: list[RecognisedSegment] = []
-        pending = list(regions)
+    def decode(self, samples: Samples, regions: Sequence[Region]) -> list[RecognisedSegment]:
+        return self.decode_channels([(samples, regions)])[0]
+
+    def decode_channels(self, channels: Sequence[Channel]) -> list[list[RecognisedSegment]]:
+        """The segments of each channel, in time order."""
+        segments: list[list[RecognisedSegment]] = [[] for _ in channels]
+        pending = [list(regions) for _, regions in channels]
         for _ in range(PACKING_ROUNDS):
-            if not pending:
+            if not any(pending):
                 break
-            decoded, pending = self._packed(samples, pending)
-            segments += decoded
-        segments += self.fallback.decode(samples, pending)
-        return sorted(segments, key=lambda segment: segment.start)
+            decoded, pending = self._packed([samples for samples, _ in channels], pending)
+            for mine, found in zip(segments, decoded, strict=True):
+                mine += found
+        for mine, channel, left in zip(segments, channels, pending, strict=True):
+            mine += self.fallback.decode(channel[0], left)
+        return [sorted(mine, key=lambda segment: segment.start) for mine in segments]
 
     def _packed(
-        self, samples: np.ndarray, regions: Sequence[Region]
-    ) -> tuple[list[RecognisedSegment], list[Region]]:
-        """One round: the regions packed and decoded; the segments, and the regions skipped."""
-        packs = pack_regions(regions)
-        segments: list[RecognisedSegment] = []
-        skipped: list[Region] = []
-        for first in range(0, len(packs), self.batch_size):
-            batch = packs[first : first + self.batch_size]
-            clips = [pack_audio(samples, pack) for pack in batch]
-            for pack, clip in zip(batch, self.fallback.decode_clips(clips, FULL_WINDOW_S), strict=True):
-                kept, missed = _segments_of_pack(pack, clip)
-                segments += kept
-                skipped += missed
-        return segments, sorted(skipped)
+        self, samples: Sequence[Samples], regions: Sequence[Sequence[Region]]
+    ) -> tuple[list[list[RecognisedSegment]], list[list[Region]]]:
+        """One round: every channel's regions packed and decoded; per channel the segments and
+        the regions skipped."""
+        segments: list[list[RecognisedSegment]] = [[] for _ in samples]
+        skipped: list[list[Region]] = [[] for _ in samples]
+        packs = [ChannelPack(channel, pack) for channel, mine in enumerate(regions)
+                 for pack in pack_regions(mine, limit_s=self.limit_s, gap_s=self.gap_s)]
+        done = 0
+        for window_s, batch in self._batches(packs):
+            clips = [pack_audio(samples[item.channel], item.pack) for item in batch]
+            placed = [item.pack for item in batch]
+            decoded = self.fallback.decode_clips(clips, window_s, retry_if=partial(_skipped_in, placed))
+            for item, clip in zip(batch, decoded, strict=True):
+                kept, missed = _segments_of_pack(item.pack, clip)
+                segments[item.channel] += kept
+                skipped[item.channel] += missed
+            done += len(batch)
+            report_windows(done, len(packs))
+        return segments, [sorted(mine) for mine in skipped]
+
+    def _batches(self, packs: list[ChannelPack]) -> list[tuple[float, list[ChannelPack]]]:
+        """Packs longest first, `batch_size` a batch, each with its encoder window."""
+        ordered = sorted(packs, key=lambda item: -item.seconds)
+        batches = [ordered[i : i + self.batch_size] for i in range(0, len(ordered), self.batch_size)]
+        return [(self._window(batch[0].seconds), batch) for batch in batches]
+
+    def _window(self, seconds: float) -> float:
+        if not self.fit_windows:
+            return FULL_WINDOW_S
+        return window_seconds(seconds, self.fallback.min_window_s)
+
+
+def _skipped_in(batch: Sequence[Sequence[Placement]], index: int, clip: DecodedClip) -> bool:
+    """Whether a region of the `index`-th pack of `batch` looks skipped in its decoded `clip`."""
+    pack = batch[index]
+    return any(looks_skipped(p, words) for p, words in zip(pack, place_words(pack, clip.words), strict=True))
 
 
 def _segments_of_pack(

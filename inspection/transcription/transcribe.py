@@ -8,7 +8,7 @@ utterances = merge_channels(...) | infer_roles(...)
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from inspection.errors import AudioError, InvalidInputError
-from inspection.transcription.audio import DecodedAudio, decode_audio
+from inspection.transcription.audio import DecodedAudio, Samples
 from inspection.transcription.decoders import (
     FULL_WINDOW_S,
+    BeamSchedule,
     Decoder,
     FittedDecoder,
     PipelineDecoder,
@@ -34,6 +35,7 @@ from inspection.transcription.roles import (
     merge_channels,
 )
 from inspection.transcription.segments import RecognisedSegment, split_at_pauses
+from inspection.transcription.spool import ChannelFile, SpooledAudio, spool_audio
 from inspection.transcription.vad import VadSettings, speech_regions
 from inspection.types import Conversation
 
@@ -99,17 +101,19 @@ class Transcriber:
         conversation_id: str | None = None,
         metadata: dict[str, Any] | None = None,
     ) -> Conversation:
-        """Transcribe `path`; `AudioError` if it is unusable or holds no recognisable speech."""
+        """Transcribe `path`; `AudioError` if it is unusable or holds no recognisable speech.
+
+        The recording is decoded to a temporary directory (`spool`), so memory does not grow
+        with its length; one longer than `max_duration_s` is refused from its header first."""
         path = Path(path)
-        audio = decode_audio(path, max_duration_s=self.options.max_duration_s)
-        speakers = speaker_channels(audio)
-        if len(speakers) == 2:
-            roles = channel_roles(self.options.agent_channel)
-            utterances = merge_channels(
-                (role, self.recognise(channel)) for role, channel in zip(roles, speakers, strict=True)
-            )
-        else:
-            utterances = infer_roles(self.recognise(speakers[0]), self.heuristic)
+        with spool_audio(path, max_duration_s=self.options.max_duration_s) as audio:
+            speakers = speaker_channels(audio)
+            if len(speakers) == 2:
+                roles = channel_roles(self.options.agent_channel)
+                utterances = merge_channels(zip(roles, self.recognise_channels(speakers), strict=True))
+            else:
+                utterances = infer_roles(self.recognise(speakers[0]), self.heuristic)
+            duration = audio.duration
         if not utterances:
             raise AudioError(
                 str(path), "未识别到语音 (no speech recognised): check that the file holds the call"
@@ -118,22 +122,34 @@ class Transcriber:
         return Conversation(
             id=(conversation_id or path.stem or path.name)[:200],
             channel="voice",
-            metadata={"audio_duration_s": round(audio.duration, 3), **(metadata or {})},
+            metadata={"audio_duration_s": round(duration, 3), **(metadata or {})},
             roles_inferred=len(speakers) == 1,
             audio_path=str(path),
             utterances=tuple(utterances),
         )
 
-    def recognise(self, samples: np.ndarray) -> list[RecognisedSegment]:
+    def recognise(self, samples: Samples) -> list[RecognisedSegment]:
         """Whisper on the speech regions of one channel (word timestamps), minus hallucinations.
 
         Regions share 30 s windows (`packing`) or each gets its own (`decoders`); either way
         every word keeps the recording's time.
         """
-        decoded = self.decoder.decode(samples, speech_regions(samples, self.vad))
+        return self.recognise_channels([samples])[0]
+
+    def recognise_channels(self, channels: Sequence[Samples]) -> list[list[RecognisedSegment]]:
+        """`recognise` for each channel of one call; the packed decoder batches their windows
+        together (a window holds one channel's speech only)."""
+        regions = [speech_regions(samples, self.vad) for samples in channels]
+        if isinstance(self.decoder, PackedDecoder):
+            decoded = self.decoder.decode_channels(list(zip(channels, regions, strict=True)))
+        else:
+            decoded = [self.decoder.decode(s, r) for s, r in zip(channels, regions, strict=True)]
         pause = self.options.pause_split_s
-        segments = [part for segment in decoded for part in split_at_pauses(segment, pause)]
-        return drop_hallucinations(segments, samples, prompt=self.prompt)
+        return [
+            drop_hallucinations([part for seg in found for part in split_at_pauses(seg, pause)], samples,
+                                prompt=self.prompt, level=_known_level(samples))
+            for samples, found in zip(channels, decoded, strict=True)
+        ]
 
     def _arguments(self) -> dict[str, Any]:
         return {
@@ -156,22 +172,37 @@ def make_decoder(model: WhisperModel, options: TranscriberOptions, arguments: di
     if min_window_s is None:
         min_window_s = CPU_MIN_WINDOW_S if model.model.device == "cpu" else FULL_WINDOW_S
     batch_size = options.batch_size
-    if options.pack_regions:
-        fitted = FittedDecoder(model, arguments=arguments, batch_size=batch_size, min_window_s=min_window_s)
-        return PackedDecoder(fitted, batch_size=batch_size)
-    if min_window_s < FULL_WINDOW_S:
-        return FittedDecoder(model, arguments=arguments, batch_size=batch_size, min_window_s=min_window_s)
-    return PipelineDecoder(model, arguments=arguments, batch_size=batch_size)
+    if not options.pack_regions and min_window_s >= FULL_WINDOW_S:
+        return PipelineDecoder(model, arguments=arguments, batch_size=batch_size)
+    fitted = FittedDecoder(model, arguments=arguments, batch_size=batch_size, min_window_s=min_window_s,
+                           beams=beam_schedule(options))
+    if not options.pack_regions:
+        return fitted
+    return PackedDecoder(fitted, batch_size=batch_size, limit_s=options.pack_limit_s,
+                         gap_s=options.pack_gap_s, fit_windows=options.fit_pack_windows)
 
 
-def speaker_channels(audio: DecodedAudio) -> tuple[np.ndarray, ...]:
+def beam_schedule(options: TranscriberOptions) -> BeamSchedule:
+    return BeamSchedule(
+        first=options.beam_size,
+        retry=options.retry_beam_size,
+        min_avg_logprob=options.retry_logprob,
+        max_compression_ratio=options.retry_compression_ratio,
+    )
+
+
+def _known_level(samples: Samples) -> float | None:
+    """A spooled channel's speech level, measured while it was decoded."""
+    return samples.speech_level if isinstance(samples, ChannelFile) else None
+
+
+def speaker_channels(audio: DecodedAudio | SpooledAudio) -> tuple[Samples, ...]:
     """Two channels when they carry two speakers; one when the file is mono in disguise."""
     if not audio.is_stereo:
         return audio.channels
-    left, right = audio.channels
-    if np.max(np.abs(left - right)) < _SAME_CHANNEL_TOLERANCE:
-        return (left,)
-    peaks = [float(np.max(np.abs(channel))) for channel in audio.channels]
+    if audio.max_difference() < _SAME_CHANNEL_TOLERANCE:
+        return (audio.channels[0],)
+    peaks = audio.peaks()
     if min(peaks) < _SILENT_CHANNEL_PEAK:
         return (audio.channels[int(np.argmax(peaks))],)
     return audio.channels

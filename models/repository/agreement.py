@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, and_, func, not_, or_
 from sqlmodel import Session, col, exists, select
 
 from models.conversations import Conversation, Finding
@@ -55,11 +55,11 @@ def findings_per_rule(session: Session) -> dict[str, int]:
     return {rule_id: int(count) for rule_id, count in rows}
 
 
-def clean_condition() -> object:
+def clean_condition() -> ColumnElement[bool]:
     """A `done` conversation with no deducting or vetoing finding: the machine found it clean."""
     flagged = exists().where(col(Finding.conversation_id) == col(Conversation.id),
-                             (col(Finding.deduction) > 0) | col(Finding.veto))
-    return (Conversation.status == ConversationStatus.DONE) & ~flagged
+                             or_(col(Finding.deduction) > 0, col(Finding.veto)))
+    return and_(col(Conversation.status) == ConversationStatus.DONE, not_(flagged))
 
 
 def sample_counts(session: Session) -> SampleCounts:

@@ -36,6 +36,7 @@ class AuditVerdict:
     broken_id: int | None = None
     problem: str | None = None
     checkpoint: Checkpoint | None = None
+    warnings: tuple[str, ...] = ()
 
     @property
     def intact(self) -> bool:
@@ -59,7 +60,7 @@ def verify_audit(session: Session, log: CheckpointLog) -> AuditVerdict:
         if walk.found.get(checkpoint.count) != (checkpoint.last_id, checkpoint.head):
             return AuditVerdict(walk.checked, checkpoint=latest, problem=(
                 f"审计日志被改写：前 {checkpoint.count} 条记录与 {checkpoint.at} 的检查点不符"))
-    return AuditVerdict(walk.checked, checkpoint=latest)
+    return AuditVerdict(walk.checked, checkpoint=latest, warnings=reading.warnings)
 
 
 def write_checkpoint(session: Session, log: CheckpointLog) -> Checkpoint:
@@ -69,21 +70,23 @@ def write_checkpoint(session: Session, log: CheckpointLog) -> Checkpoint:
 
 class AutoCheckpoints:
     """Checkpoints written by whichever process appends: after a commit that appended an
-    entry, once `every` entries have passed since the last checkpoint this process knows of."""
+    entry, once `every` entries have passed since the last checkpoint this process knows of.
+    (It holds no reference to its engine: `_INSTALLED` keys it weakly, so that an engine no
+    one uses any more goes, with its connections.)"""
 
-    def __init__(self, engine: Engine, log: CheckpointLog, every: int) -> None:
-        self.engine, self.log, self.every = engine, log, every
+    def __init__(self, log: CheckpointLog, every: int) -> None:
+        self.log, self.every = log, every
         self._last_id: int | None = None
         self._lock = threading.Lock()
 
-    def appended(self, entry_id: int) -> None:
+    def appended(self, engine: Engine, entry_id: int) -> None:
         with self._lock:
             if self._last_id is None:
                 latest = self.log.read().latest
                 self._last_id = (latest.last_id or 0) if latest else 0
             if entry_id - self._last_id < self.every:
                 return
-            with Session(self.engine) as session:
+            with Session(engine) as session:
                 checkpoint = write_checkpoint(session, self.log)
             self._last_id = checkpoint.last_id or 0
             logger.info("审计检查点：%d 条，至第 %s 条", checkpoint.count, checkpoint.last_id)
@@ -99,16 +102,17 @@ def install_checkpoints(engine: Engine, log: CheckpointLog, *, every: int) -> No
         if not _INSTALLED and not event.contains(Session, "after_commit", _after_commit):
             event.listen(Session, "after_commit", _after_commit)
             event.listen(Session, "after_rollback", _after_rollback)
-        _INSTALLED[engine] = AutoCheckpoints(engine, log, every)
+        _INSTALLED[engine] = AutoCheckpoints(log, every)
 
 
 def _after_commit(session: Session) -> None:
     entry_id = session.info.pop(APPENDED_KEY, None)
-    auto = _INSTALLED.get(session.bind) if entry_id is not None else None  # type: ignore[arg-type]
+    engine = session.bind
+    auto = _INSTALLED.get(engine) if entry_id is not None else None  # type: ignore[arg-type]
     if auto is None:
         return
     try:
-        auto.appended(entry_id)
+        auto.appended(engine, entry_id)  # type: ignore[arg-type]
     except Exception:  # committed already: the request stands; the next commit tries again
         logger.exception("写审计检查点失败")
 

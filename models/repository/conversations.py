@@ -48,7 +48,7 @@ def add_conversation(session: Session, *, conversation_id: str, body_hash: str,
         agent_id=agent_id or None, started_at=_parse_time(data.get("started_at")), meta=metadata,
     )
     if agent_id:  # evaluated by the INSERT itself: no round trip, never a stale team
-        row.team_id = team_of_agent(agent_id)  # type: ignore[assignment]
+        row.team_id = team_of_agent(agent_id)
     session.add(row)
     return row
 

@@ -26,7 +26,9 @@ def test_json_lines_for_the_bundled_examples(capsys: pytest.CaptureFixture[str],
     for record in records.values():
         assert {"id", "score", "veto", "needs_review", "findings"} <= record.keys()
     wealth = records["c-20261101-0002"]
-    assert wealth["veto"] is True and wealth["score"] == 0
+    # the machine's veto is a proposal (veto_applies: on_confirmation, as in the service)
+    assert wealth["veto"] is False and wealth["score"] > 0
+    assert wealth["pending_veto_rule_ids"] == ["fin.guaranteed_return"]
     assert "fin.guaranteed_return" in {f["rule_id"] for f in wealth["findings"]}
     clean = records["c-20261101-0001"]
     assert (clean["score"], clean["findings"]) == (100, [])
@@ -36,7 +38,7 @@ def test_table_is_chinese_and_summarises(capsys: pytest.CaptureFixture[str],
                                          examples_dir: Path) -> None:
     code, out, _ = run(capsys, str(examples_dir / "finance_outbound_wealth.json"))
     assert code == 0
-    assert "会话 c-20261101-0002" in out and "一票否决 是" in out
+    assert "会话 c-20261101-0002" in out and "一票否决 待确认（fin.guaranteed_return" in out
     assert "fin.guaranteed_return" in out
     assert out.strip().splitlines()[-1].startswith("共 1 通会话")
 
@@ -113,3 +115,14 @@ rules:
     code, out, err = run(capsys, str(calls), "--rules", str(rules), "--format", "json",
                          "--no-redact")
     assert code == 0 and card in out and "已关闭脱敏（--no-redact）" in err
+
+
+def test_veto_applies_immediately_prints_the_old_verdict(capsys: pytest.CaptureFixture[str],
+                                                          examples_dir: Path) -> None:
+    wealth = examples_dir / "finance_outbound_wealth.json"
+    code, out, _ = run(capsys, str(wealth), "--format", "json", "--veto-applies", "immediately")
+    record = json.loads(out)
+    assert code == 0 and record["veto"] is True and record["score"] == 0
+    assert record["pending_veto_rule_ids"] == []
+    code, out, _ = run(capsys, str(wealth), "--veto-applies", "immediately")
+    assert "一票否决 是" in out

@@ -32,9 +32,12 @@ def card_call(server: Server, tokens: Tokens) -> str:
 
 
 def _tour(page: Page, server: Server, paths: list[str]) -> list[str]:
+    """Open each path; the violations Chromium reported (each page is under a CSP)."""
     violations = watch_csp(page)
     for path in paths:
-        page.goto(f"{server.url}{path}")
+        response = page.goto(f"{server.url}{path}")
+        assert response is not None
+        assert "default-src 'self'" in response.headers.get("content-security-policy", ""), path
         page.wait_for_load_state("networkidle")
     return violations
 
@@ -46,7 +49,6 @@ def test_no_page_violates_the_csp(server: Server, tokens: Tokens, card_call: str
     paths = ["/review", "/team", "/rules", "/upload", f"/conversations/{card_call}",
              "/agents/A017?period=2026-11", "/no-such-page", "/conversations/nope", "/docs"]
     assert _tour(page, server, paths) == []
-    expect(page.locator("body")).to_be_visible()
 
 
 def test_the_team_bars_are_drawn_without_inline_styles(server: Server, tokens: Tokens,

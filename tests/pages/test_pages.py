@@ -84,7 +84,8 @@ def test_conversation_shows_findings_on_their_evidence_and_overturn_rescores(
     expect(mark).to_be_visible()
     expect(mark.locator("xpath=ancestor::div[contains(@class,'turn')]")).to_have_class(
         re.compile(r"\bagent\b"))
-    expect(page.locator("#score")).to_have_text("0")
+    expect(page.locator("#score")).to_have_text("70")  # the veto awaits a reviewer: not counted
+    expect(page.locator("#veto-pending")).to_have_text("否决待确认")
     expect(page.locator(".turn.customer .sentiment").first).to_have_text("情绪：未分析")
     shot(page, "conversation-before-review")
     veto.locator("textarea[name=comment]").fill("客户已被告知产品不保本，系误报")

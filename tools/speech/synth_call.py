@@ -76,10 +76,9 @@ def read_turns(conversation: dict[str, Any]) -> list[Turn]:
 
 def fit(voice: Voice, turn: Turn) -> np.ndarray:
     """The turn read in its speaker's style, read faster if it overruns its slot."""
-    style = STYLES[turn.role]
+    style, slot = STYLES[turn.role], int((turn.end - turn.start) * RATE)
     try:
         audio = voice.say(turn.text, style)
-        slot = int((turn.end - turn.start) * RATE)
         if len(audio) > slot:
             audio = voice.say(turn.text, style, tempo=max(FASTEST_TEMPO, slot / len(audio)))
     except UnspeakableTextError as error:
@@ -109,7 +108,7 @@ def lay_out(voice: Voice, turns: list[Turn]) -> dict[str, np.ndarray]:
     length = int((max(max(t.end, t.start + len(a) / RATE) for t, a in placed) + TAIL_S) * RATE)
     channels = {role: np.zeros(length, dtype=np.float32) for role in STYLES}
     for turn, audio in placed:
-        at = int(round(turn.start * RATE))
+        at = round(turn.start * RATE)
         channels[turn.role][at : at + len(audio)] += audio
     return channels
 

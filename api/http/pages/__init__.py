@@ -10,14 +10,14 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.http.pages import agents, conversation, login, review, upload
+from api.http.pages import agents, conversation, login, review, rules, upload
 from api.http.pages.rendering import PAGES_DIR, STATIC_URL
 
 __all__ = ["install_pages"]
 
 
 def install_pages(app: FastAPI) -> None:
-    for module in (login, review, conversation, agents, upload):
+    for module in (login, review, rules, conversation, agents, upload):
         app.include_router(module.router)
     app.include_router(upload.helpers)
     app.mount(STATIC_URL, StaticFiles(directory=PAGES_DIR / "static"), name="pages-static")

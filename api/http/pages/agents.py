@@ -18,6 +18,7 @@ from api.services.dashboards import (
     load_coaching,
     score_histogram,
     skill_catalogue,
+    team_trend,
     template_names,
 )
 from coaching.scorecard import AgentScorecard
@@ -66,7 +67,7 @@ def agent_page(agent_id: str, request: Request, principal: PrincipalDep, session
     chosen = choose_period(session, agent_ids=[agent.id], text=period)
     coaching = load_coaching(session, runtime.policy, agent_ids=[agent.id], period=chosen,
                              template=template)
-    report = coaching.period_report
+    report = coaching.report
     card = next((c for c in report.team.cards if c.agent_id == agent.id), None)
     own = tuple(s for s in coaching.in_period if s.row.agent_id == agent.id)
     findings = [(s.row, f) for s in own for f in s.findings if f.deduction > 0 or f.veto]
@@ -104,11 +105,11 @@ def team_page(request: Request, principal: PrincipalDep, session: SessionDep,
         teams = [t for t in teams if t == principal.team_id]
     catalogue = skill_catalogue()
     return render(
-        request, "team.html", principal, coaching=coaching, report=coaching.period_report,
-        cards=[c for c in coaching.period_report.team.cards if c.agent_id in shown],
-        heat_agents=[a for a in coaching.period_report.heatmap.agents if a in shown],
-        alerts=[a for a in coaching.period_report.alerts if a.agent_id == TEAM_ALERT or a.agent_id in shown],
-        histogram=score_histogram(coaching.in_period),
+        request, "team.html", principal, coaching=coaching, report=coaching.report,
+        cards=[c for c in coaching.report.team.cards if c.agent_id in shown],
+        heat_agents=[a for a in coaching.report.heatmap.agents if a in shown],
+        alerts=[a for a in coaching.report.alerts if a.agent_id == TEAM_ALERT or a.agent_id in shown],
+        histogram=score_histogram(coaching.in_period), trend=team_trend(coaching.report, shown),
         vetoes=sum(1 for s in coaching.in_period if s.row.veto),
         top_rules=findings_by_rule(coaching.in_period)[:8], teams=teams,
         team=team or (principal.team_id if principal.role == UserRole.SUPERVISOR else ""),

@@ -14,6 +14,7 @@ from models import Conversation, Finding, Utterance
 from models.enums import FINISHED, REVIEWERS, AppealState, ConversationStatus, UserRole
 from models.errors import NotFoundError
 from models.queries import findings_of, open_appeal_for, utterances_of
+from models.repository.sampling import misses_of, sample_of
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 AUDIO_TYPES = {".wav": "audio/wav", ".mp3": "audio/mpeg", ".m4a": "audio/mp4",
@@ -99,7 +100,9 @@ def conversation_page(conversation_id: str, request: Request, principal: Princip
         appeals=appeals, warnings=warnings_for(row, turns),
         can_review=principal.role in REVIEWERS,
         can_appeal=principal.role == UserRole.AGENT and row.agent_id == principal.agent_id,
-        finished=row.status in FINISHED)
+        finished=row.status in FINISHED, misses=misses_of(session, conversation_id=row.id),
+        sample=sample_of(session, conversation_id=row.id),
+        rule_ids=sorted(rule.id for rule in runtime.pipeline.rules.rules))
 
 
 @router.get("/conversations/{conversation_id}/audio")

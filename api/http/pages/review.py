@@ -1,4 +1,4 @@
-"""The review queue (with filters and counts) and the rules page (packs, examples, precision)."""
+"""The review queue (with filters and counts). The rules pages are in `pages.rules`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from api.http.auth import require_role
 from api.http.deps import PrincipalDep, RuntimeDep, SessionDep
 from api.http.pages.rendering import LOCAL_TIMEZONE, PageRoute, render
 from api.services.access import Principal
-from api.services.rules import rules_by_pack
 from inspection.errors import InvalidInputError
 from models.enums import QUEUE_VIEWERS, UserRole
 from models.page_queries import list_agents, list_teams, queue_counts
@@ -59,10 +58,3 @@ def review_page(request: Request, principal: PrincipalDep, session: SessionDep,
                   selected={"team": team or "", "agent": agent or "", "rule": rule or "",
                             "since": since or "", "until": until or ""})
 
-
-@router.get("/rules")
-def rules_page(request: Request, principal: PrincipalDep, session: SessionDep,
-               runtime: RuntimeDep) -> Response:
-    require_role(principal, QUEUE_VIEWERS)
-    return render(request, "rules.html", principal,
-                  packs=rules_by_pack(runtime.pipeline.rules, session))

@@ -62,5 +62,5 @@ def get_alerts(period: PeriodQuery, principal: PrincipalDep, session: SessionDep
                runtime: RuntimeDep, template: TemplateQuery = "finance") -> dict[str, Any]:
     require_role(principal, QUEUE_VIEWERS)
     label, alerts = coaching.alerts(session, runtime.policy, principal, period=period,
-                                    template=template)
+                                    template=template, rules=runtime.pipeline.rules)
     return {"period": label, "alerts": alerts}

@@ -72,8 +72,8 @@ def get_conversation(conversation_id: str, principal: PrincipalDep, session: Ses
 def list_all(
     principal: PrincipalDep, session: SessionDep,
     agent_id: str | None = None, team_id: str | None = None,
-    since: Annotated[datetime | None, Query(description="started_at ≥ since（无时区按 Asia/Shanghai）")] = None,
-    until: Annotated[datetime | None, Query(description="started_at < until（无时区按 Asia/Shanghai）")] = None,
+    since: Annotated[datetime | None, Query(description="started_at ≥ since（无时区：上海时间）")] = None,
+    until: Annotated[datetime | None, Query(description="started_at < until（无时区：上海时间）")] = None,
     rule_id: str | None = None, veto: bool | None = None, needs_review: bool | None = None,
     min_score: float | None = None, max_score: float | None = None, status: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,

@@ -58,9 +58,11 @@ Model = BeforeStepCondition
 
 
 def check(condition: BeforeStepCondition, context: CheckContext) -> Iterator[Hit]:
-    done = _step_done(condition, context)
-    for hit in context.evaluate(condition.event):
-        if hit.utterance_index is not None and (hit.utterance_index, hit.start) < done:
+    events = [hit for hit in context.evaluate(condition.event) if hit.utterance_index is not None]
+    done = _step_done(condition, context) if events else NEVER  # no event: the step is moot
+    for hit in events:
+        assert hit.utterance_index is not None
+        if (hit.utterance_index, hit.start) < done:
             yield Hit(f"{hit.explanation}（在必要步骤之前）", hit.utterance_index, hit.start,
                       hit.end, hit.text)
 

@@ -16,7 +16,8 @@ def _veto_finding(record: dict) -> dict:  # type: ignore[type-arg]
 
 def test_overturning_the_veto_restores_the_score(client: TestClient, users: Users) -> None:
     record = submit(client, users.admin, conversation_body())
-    assert (record["score"], record["needs_review"]) == (0, True)
+    # a machine veto awaits a reviewer (veto_applies: on_confirmation): not yet zero
+    assert (record["veto"], record["veto_pending"], record["needs_review"]) == (False, True, True)
     finding = _veto_finding(record)
     response = client.post(f"/api/findings/{finding['id']}/review",
                            json={"decision": "overturn", "comment": "客户复述，非承诺"},
@@ -75,7 +76,9 @@ def test_every_decision_is_in_the_hash_chained_audit_log(client: TestClient,
         assert actions.count("conversation.scored") == 1
         assert "finding.reviewed" in actions and "conversation.rescored" in actions
         rescored = next(e for e in entries if e.action == "conversation.rescored")
-        assert (rescored.before or {})["score"] == 0 and (rescored.after or {})["score"] == 100
+        assert (rescored.before or {})["veto_pending"] is True
+        assert (rescored.after or {})["score"] == 100
+        assert (rescored.after or {})["veto_pending"] is False
         checked, broken = verify_audit_chain(session)
         assert broken is None and checked >= 3
         rescored.after = {"score": 0}

@@ -75,7 +75,8 @@ class FakeFallback:
         self.windows: list[int] = []
         self.alone: list[Region] = []
 
-    def decode_clips(self, clips: Sequence[np.ndarray], window_s: float) -> list[DecodedClip]:
+    def decode_clips(self, clips: Sequence[np.ndarray], window_s: float, *,
+                     retry_if: object = None) -> list[DecodedClip]:
         self.windows.append(len(clips))
         return [DecodedClip("您好请讲", [("您好", 0.1, 0.5, 0.9), ("请讲", 0.5, 0.9, 0.8)],
                             len(clip) / RATE, -0.2, 0.01) for clip in clips]
