@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.jobs.inspection_job import run_inspection_job
 from api.runtime import Runtime, build_runtime
@@ -158,7 +158,7 @@ def _inspect_pending(runtime: Runtime, progress: TextIO) -> tuple[int, int]:
     sentiment batches); (inspected, failed)."""
     with runtime.session() as session:
         pending = list(session.exec(select(Conversation.id).where(
-            Conversation.status.in_(list(UNFINISHED)))))  # type: ignore[attr-defined]
+            col(Conversation.status).in_(list(UNFINISHED)))))
     if not pending:
         return 0, 0
     progress.write(f"正在质检演示会话 {len(pending)} 通（首次启动需要一两分钟）…\n")

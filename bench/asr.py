@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/asr.py                      # every mode, real clips + the 5-minute calls
     .venv/bin/python bench/asr.py --modes int8-batched --call-minutes 1
+    .venv/bin/python bench/asr.py --throughput [--levers] [--repeat N]   # calls per CPU-hour
+    .venv/bin/python bench/asr.py --long-calls 5 30 60  # peak memory by call length
 
 Files: the two real clips of ../shared/data/speech/ (CER against their references); a synthesised
 5-minute stereo call (espeak-ng Mandarin, a different sentence each turn, agent left, customer
@@ -17,6 +19,10 @@ default (each region in its own window fitted to it, at least 22 s), int8-fitted
 region). Each mode runs in its own process so its memory peak (max RSS) is its own. RTF =
 processing seconds / audio seconds (model load excluded). CER: punctuation and spaces removed,
 traditional converted to simplified. Figures: docs/transcription.md (Performance).
+
+`--throughput`: see bench/asr_throughput.py. `--long-calls`: the synthesised call (the fixture
+calls end to end) repeated to each length, transcribed with the default settings in a fresh
+process each: peak RSS (max resident set), CPU seconds and the number of utterances.
 """
 
 from __future__ import annotations
@@ -31,11 +37,8 @@ import subprocess
 import sys
 import tempfile
 import time
-import wave
 from pathlib import Path
 from typing import Any
-
-import numpy as np
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -43,12 +46,11 @@ from inspection.transcription import TranscriberOptions, load_transcriber
 from inspection.transcription.evaluation import character_error_rate
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synth_call import synthesise_call, turns_found, write_stereo_wav
+from asr_calls import SPEECH_DIR, compose_call, fixture_call, peak_rss_mb, references, repeat_call
+from asr_throughput import run_throughput
+from synth_call import synthesise_call, turns_found
 
 logger = logging.getLogger("bench.asr")
-
-REPO = Path(__file__).resolve().parents[1]
-SPEECH_DIR = REPO.parent / "shared" / "data" / "speech"
 MODES: dict[str, dict[str, Any]] = {
     "int8-batched": {"compute_type": "int8", "batch_size": 4},
     "int8-unpacked": {"compute_type": "int8", "batch_size": 4, "pack_regions": False},
@@ -60,40 +62,6 @@ MODES: dict[str, dict[str, Any]] = {
     "float32-sequential": {"compute_type": "float32", "batch_size": 0},
 }
 _NOT_TEXT = re.compile(r"[\W_]+")
-
-
-def references(speech_dir: Path) -> dict[str, str]:
-    """`| file.wav | seconds | transcript |` rows of the speech README."""
-    rows = re.findall(r"^\|\s*(\S+\.wav)\s*\|[^|]*\|\s*([^|]+?)\s*\|", (speech_dir / "README.md")
-                      .read_text(encoding="utf-8"), flags=re.MULTILINE)
-    return dict(rows)
-
-
-def _clip(path: Path) -> np.ndarray:
-    with wave.open(str(path), "rb") as handle:
-        return np.frombuffer(handle.readframes(handle.getnframes()), "<i2").astype(np.float32)
-
-
-def compose_call(speech_dir: Path, minutes: float, path: Path) -> dict[str, str]:
-    """A stereo call of real speech repeated to `minutes`: the agent (left) says the welcome
-    clip, the customer (right) answers with the happy clip; every other turn the customer
-    starts 0.8 s before the agent has finished (overtalk). Returns reference text by role."""
-    welcome, happy = _clip(speech_dir / "zh_welcome.wav"), _clip(speech_dir / "zh_happy.wav")
-    rate, total = 16_000, int(minutes * 60 * 16_000)
-    left, right = np.zeros(total, np.float32), np.zeros(total, np.float32)
-    refs = references(speech_dir)
-    texts = {"agent": "", "customer": ""}
-    cursor, turn = int(0.5 * rate), 0
-    while cursor + len(welcome) + len(happy) + 2 * rate < total:
-        left[cursor : cursor + len(welcome)] = welcome
-        cursor += len(welcome) + int((-0.8 if turn % 2 else 0.6) * rate)
-        right[cursor : cursor + len(happy)] = happy
-        cursor += len(happy) + int(0.8 * rate)
-        texts["agent"] += refs["zh_welcome.wav"]
-        texts["customer"] += refs["zh_happy.wav"]
-        turn += 1
-    write_stereo_wav(path, left, right, rate)
-    return texts
 
 
 def run_mode(mode: str, threads: int, files: list[tuple[Path, dict[str, str]]]) -> dict[str, Any]:
@@ -153,19 +121,65 @@ def print_report(results: list[dict[str, Any]]) -> None:
               f"  load {result['load_s']:.1f} s, memory peak {result['max_rss_mb']:.0f} MB\n")
 
 
+def long_call(minutes: float, workdir: Path) -> dict[str, Any]:
+    """In this process: the synthesised call repeated to `minutes`, transcribed with the default
+    settings; peak RSS, CPU seconds, wall seconds."""
+    base = workdir / "synthesised_call.wav"
+    if not base.exists():
+        fixture_call(base)
+    path = repeat_call(base, minutes, workdir / f"long_{minutes:g}min.wav")
+    transcriber = load_transcriber(TranscriberOptions(device="cpu"))
+    usage, wall = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
+    conversation = transcriber.transcribe(path)
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    return {"minutes": minutes, "max_rss_mb": peak_rss_mb(),
+            "utterances": len(conversation.utterances),
+            "cpu_s": after.ru_utime + after.ru_stime - usage.ru_utime - usage.ru_stime,
+            "wall_s": time.perf_counter() - wall}
+
+
+def run_long_calls(lengths: list[float], workdir: Path) -> int:
+    _write("| call | peak RSS | CPU s | CPU-s per audio-s | utterances |\n|---|---|---|---|---|")
+    for minutes in lengths:
+        command = [sys.executable, __file__, "--one-long-call", str(minutes), "--workdir", str(workdir)]
+        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+        result = json.loads(output.strip().splitlines()[-1])
+        _write(f"| {minutes:g} min | {result['max_rss_mb']:.0f} MB | {result['cpu_s']:.0f} | "
+               f"{result['cpu_s'] / (minutes * 60):.4f} | {result['utterances']} |")
+        sys.stdout.flush()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--speech-dir", type=Path, default=SPEECH_DIR)
     parser.add_argument("--modes", nargs="+", choices=sorted(MODES), default=list(MODES))
     parser.add_argument("--threads", type=int, default=2, help="CPU threads (this box: 2 cores)")
     parser.add_argument("--call-minutes", type=float, default=5.0, help="0 skips the long call")
+    parser.add_argument("--throughput", action="store_true", help="calls per CPU-hour, today vs default")
+    parser.add_argument("--levers", action="store_true", help="with --throughput: every lever too")
+    parser.add_argument("--repeat", type=int, default=1, help="with --throughput: rounds of settings")
+    parser.add_argument("--long-calls", type=float, nargs="+", metavar="MINUTES",
+                        help="peak memory of calls this many minutes long")
     parser.add_argument("--one-mode", help=argparse.SUPPRESS)
+    parser.add_argument("--one-long-call", type=float, help=argparse.SUPPRESS)
     parser.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
-    refs = references(args.speech_dir)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="zhijian-asr-"))
     workdir.mkdir(parents=True, exist_ok=True)
+    if args.throughput:
+        return run_throughput(workdir, levers=args.levers, repeat=args.repeat)
+    if args.one_long_call:
+        _write(json.dumps(long_call(args.one_long_call, workdir)))
+        return 0
+    if args.long_calls:
+        return run_long_calls(args.long_calls, workdir)
+    return run_modes(args, workdir)
+
+
+def run_modes(args: argparse.Namespace, workdir: Path) -> int:
+    refs = references(args.speech_dir)
     files = [(args.speech_dir / name, {"any": text}) for name, text in refs.items()]
     if args.call_minutes > 0:
         synthetic = workdir / f"synth_{args.call_minutes:g}min.wav"

@@ -7,6 +7,8 @@ concurrent load from a second process.
 
     python bench/service.py [--conversations 300] [--no-sentiment] [--backends sqlite postgresql]
                             [--no-baseline]
+    python bench/service.py --audio [--calls 8]    # recordings: in-process vs Celery 1 and 2
+                                                   # workers (bench/service_audio.py)
 """
 
 from __future__ import annotations
@@ -14,10 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,10 +26,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import psycopg
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from service_audio import run_audio  # noqa: E402
+from service_helpers import database_url, drop_database, free_port, start_server  # noqa: E402
 
 from api.runtime import open_database  # noqa: E402
 from api.services.users import create_user  # noqa: E402
@@ -39,9 +40,6 @@ from inspection.loaders import conversation_from_dict, load_conversations  # noq
 from inspection.pipeline import Pipeline, PipelineSettings  # noqa: E402
 from models import session_scope  # noqa: E402
 from models.enums import UNFINISHED, ConversationStatus, UserRole  # noqa: E402
-
-POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
-WORKERS = 2  # one server process per core
 
 
 def conversations(count: int) -> list[dict[str, Any]]:
@@ -66,52 +64,6 @@ def baseline_rate(bodies: list[dict[str, Any]], sentiment: bool) -> float:
     for conversation in parsed:
         pipeline.inspect_conversation(conversation)
     return len(parsed) / (time.perf_counter() - start)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def database_url(backend: str, folder: Path) -> str:
-    if backend == "sqlite":
-        return f"sqlite:///{folder / 'bench.db'}"
-    name = f"zhijian_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-
-
-def drop_database(url: str) -> None:
-    """Remove the benchmark's own PostgreSQL database (SQLite files go with the temp dir)."""
-    if url.startswith("postgresql"):
-        with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[-1]}" WITH (FORCE)')
-
-
-def start_server(settings: Settings, port: int) -> subprocess.Popen[bytes]:
-    """Start `zhijian serve` and return once every worker process has finished its startup
-    (model loaded): the first worker answering /healthz does not mean the others are ready,
-    and a worker still loading would be timed as part of the throughput."""
-    env = {**os.environ, "ZHIJIAN_DATA_DIR": str(settings.data_dir),
-           "ZHIJIAN_DATABASE_URL": str(settings.database_url),
-           "ZHIJIAN_SENTIMENT_ENABLED": str(settings.sentiment_enabled).lower(),
-           "ZHIJIAN_JOB_WORKERS": str(settings.job_workers)}
-    log = settings.data_dir / "server.log"
-    with log.open("wb") as output:
-        server = subprocess.Popen([sys.executable, "-m", "zhijian", "serve", "--port",
-                                   str(port), "--workers", str(WORKERS)], env=env,
-                                  stdout=output, stderr=subprocess.STDOUT)
-    for _ in range(600):
-        if log.read_text(errors="replace").count("Application startup complete") >= WORKERS:
-            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).raise_for_status()
-            return server
-        if server.poll() is not None:
-            break
-        time.sleep(0.1)
-    server.terminate()
-    raise RuntimeError(f"server did not start: {log.read_text(errors='replace')[-2000:]}")
 
 
 def end_to_end_rate(base: str, token: str, bodies: list[dict[str, Any]]) -> float:
@@ -186,7 +138,13 @@ def main() -> None:
                         help="skip the in-process pipeline baseline (quicker A/B runs)")
     parser.add_argument("--job-workers", type=int, default=Settings().job_workers,
                         help="in-process job threads per server process")
+    parser.add_argument("--audio", action="store_true",
+                        help="recordings instead: in-process jobs, Celery with 1 and 2 workers")
+    parser.add_argument("--calls", type=int, default=8, help="with --audio: recordings per mode")
     args = parser.parse_args()
+    if args.audio:
+        run_audio(args.calls, sentiment=not args.no_sentiment)
+        return
     bodies = conversations(args.conversations)
     if not args.no_baseline:
         base_rate = baseline_rate(bodies, sentiment=not args.no_sentiment)

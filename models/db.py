@@ -45,7 +45,7 @@ def migrate(engine: Engine) -> None:
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "heads")  # every branch head, should two revisions share a parent
+        command.upgrade(config, "head")
 
 
 @contextmanager

@@ -5,6 +5,8 @@
     celery_app.py      the Celery app and its settings
     worker.py          the Celery task `zhijian worker` runs (the same job function)
     batching.py        SharedBatches: concurrent jobs share sentiment model calls
+    reinspection.py    re-inspecting a period with a rule version: one idempotent job per
+                       conversation (in-process thread or the Celery task of worker.py)
 
 The job reaches the core only through `inspection.pipeline.Pipeline` and never imports the HTTP
 layer (`api.http`).

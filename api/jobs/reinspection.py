@@ -43,9 +43,14 @@ class ReinspectionQueue(Protocol):
     def shutdown(self) -> None: ...
 
 
-def start_reinspection(runtime: Runtime, queue: ReinspectionQueue, *, version: int,
-                       since: datetime, until: datetime, requested_by: str) -> ReinspectionRun:
-    """Create the run and its items (committed), then queue every item."""
+def start_reinspection(runtime: Runtime, queue: ReinspectionQueue, *, since: datetime,
+                       until: datetime, requested_by: str, version: int | None = None
+                       ) -> ReinspectionRun:
+    """Create the run (with `version`, default the published one) and its items, committed;
+    then queue every item."""
+    if version is None:
+        version = runtime.current_rules()[1]
+        assert version is not None  # the first start stored and published version 1
     with runtime.session() as session:
         run = create_run(session, version=version, since=since, until=until,
                          requested_by=requested_by)

@@ -7,7 +7,10 @@
     reviews.py        review and appeal decisions: re-score, audit
     coaching.py       the coaching report of a period, scorecards, what the pages count
     tickets.py        ticket CSV import
-    rules.py          the loaded rules, validating a pack, precision per rule
+    rules.py          the loaded rules, validating a pack, precision and agreement per rule
+    rule_versions.py  rule-pack versions: upload (validated), dry run, publish, roll back
+    agreement.py      precision, estimated recall, Cohen's κ with 95 % intervals; the alert
+    misses.py         missed findings (漏检) and review samples (抽检)
 
 Services take a session (or the runtime) and plain values, return rows or plain data, and raise
 domain errors (`models.errors`, `inspection.errors`); `api/http/errors.py` turns those into

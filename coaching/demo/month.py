@@ -22,7 +22,7 @@ from typing import Any
 from coaching.demo.calls import RECORDED_CALLS, call_plan
 from coaching.demo.dialogue import CallPlan, build_conversation
 from coaching.demo.lines import QUEUES, Queue
-from coaching.demo.roster import AGENTS, WEALTH_TEAM, DemoAgent, team_of
+from coaching.demo.roster import AGENTS, DemoAgent, team_of
 from coaching.demo.tickets import TicketContext, generate_tickets, ticket_id_of
 from coaching.periods import DEFAULT_TIMEZONE
 from coaching.tickets import Ticket
@@ -104,7 +104,8 @@ def generate_demo_month(month: date = ANCHOR_MONTH, seed: int = DEFAULT_SEED) ->
         tickets=tuple(tickets),
         decisions=tuple(Decision(p.conversation_id, VETO_RULE, "confirm", VETO_COMMENT)
                         for p in generated if p.veto),
-        plans=tuple(CompletedPlan("A221", skill, starts[1] + timedelta(days=8))
+        plans=tuple(CompletedPlan(agent.id, skill, starts[1] + timedelta(days=8))
+                    for agent in AGENTS if agent.profile.key == "improver"
                     for skill in ("emotion_handling", "compliance_script")))
 
 
@@ -123,8 +124,11 @@ def _month_plans(agent: DemoAgent, index: int, first: date, rng: Random) -> list
 
 
 def _plan(agent: DemoAgent, index: int, day: date, veto: bool, rng: Random) -> CallPlan:
-    queue = QUEUES[rng.choice(CARD_QUEUE_MIX) if "mall_chat" in team_of(agent.team_id).queues
-                   else team_of(agent.team_id).queues[0]]
+    """One conversation: the team's queue (the card team mixes calls and mall chats), a start
+    in working hours, the profile's slips; the sliding agent's last days bring complaints. A
+    veto replaces the risk statement of a wealth sales call with a promise of returns."""
+    team = team_of(agent.team_id)
+    queue = QUEUES[rng.choice(CARD_QUEUE_MIX) if len(team.queues) > 1 else team.queues[0]]
     minutes = rng.randint(9 * 60, 19 * 60 + 30)
     started = datetime.combine(day, time(minutes // 60, minutes % 60), DEFAULT_TIMEZONE)
     faults = _faults(agent, queue, index, rng)
@@ -133,8 +137,7 @@ def _plan(agent: DemoAgent, index: int, day: date, veto: bool, rng: Random) -> C
         faults = frozenset({"complaint"}) | (frozenset({"no_empathy"}) if day.day % 2 else
                                              frozenset())
     return CallPlan(f"c-{day:%Y%m%d}-{agent.id}", agent, queue, rng.choice(queue.scenarios),
-                    started, faults, veto and agent.team_id == WEALTH_TEAM,
-                    good_hold=rng.random() < 0.3)
+                    started, faults, veto, good_hold=rng.random() < 0.3)
 
 
 def _faults(agent: DemoAgent, queue: Queue, index: int, rng: Random) -> frozenset[str]:

@@ -74,14 +74,23 @@ def _add_model_arguments(group: argparse._ArgumentGroup) -> None:
         help="运行设备（默认 auto：有 GPU 用 GPU）",
     )
     group.add_argument("--compute-type", default=None, help="计算精度（默认：CPU int8，GPU float16）")
-    group.add_argument("--beam-size", type=int, default=5, help="束搜索宽度（默认 5）")
-    group.add_argument("--threads", type=int, default=0, help="CPU 线程数（默认 0：自动）")
+    group.add_argument("--beam-size", type=int, default=None, help="束搜索宽度（默认 5）")
+    group.add_argument("--retry-beam-size", type=int, default=None, metavar="N",
+                       help="首遍解码失败（平均对数概率过低、文本重复或漏段）的窗口用此宽度重解"
+                            "（默认 0：不重解；--beam-size 1 --retry-beam-size 5 为贪心优先，更快、略不准）")
+    group.add_argument("--threads", type=int, default=None,
+                       help="每个进程的 CPU 线程数（默认 1：每 CPU 小时处理最多；"
+                            "0：用尽所有核，单个文件更快）")
     group.add_argument(
         "--batch-size",
         type=int,
-        default=4,
+        default=None,
         help="每次一起解码的 30 秒窗口数（默认 4；0 表示逐段顺序解码）",
     )
+    group.add_argument("--pack-limit", type=float, default=None, metavar="SECONDS",
+                       help="拼入一个 30 秒窗口的语音上限（默认 27）")
+    group.add_argument("--pack-gap", type=float, default=None, metavar="SECONDS",
+                       help="窗口内相邻语音段之间的静音（默认 1.0）")
     group.add_argument(
         "--no-pack",
         action="store_true",
@@ -131,7 +140,10 @@ def options_from_args(args: argparse.Namespace) -> dict[str, Any]:
         "compute_type": args.compute_type,
         "beam_size": args.beam_size,
         "cpu_threads": args.threads,
+        "retry_beam_size": args.retry_beam_size,
         "batch_size": args.batch_size,
+        "pack_limit_s": args.pack_limit,
+        "pack_gap_s": args.pack_gap,
         "min_window_s": args.min_window,
         "pack_regions": not args.no_pack,
         "agent_channel": args.agent_channel,

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import logging
 import math
-import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
@@ -30,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from inspection.transcription.audio import SAMPLE_RATE, Samples
+from inspection.transcription.beams import BeamSchedule
 from inspection.transcription.segments import RecognisedSegment, build_segment, from_whisper
 
 if TYPE_CHECKING:
@@ -46,7 +46,6 @@ FULL_WINDOW_S = 30.0
 WINDOW_PAD_S = 1.0
 WINDOW_STEP_S = 2.0
 _HOP = 160  # samples per mel frame
-NO_SPEECH_PROB = 0.6
 PREPEND_PUNCTUATION = "\"'“¿([{-"
 APPEND_PUNCTUATION = "\"'.。,，!！?？:：”)]}、"
 
@@ -91,37 +90,6 @@ def window_batches(regions: Sequence[Region], batch_size: int, minimum: float = 
     size = max(1, batch_size)
     return [group[i : i + size] for _, group in sorted(by_window.items()) for i in range(0, len(group), size)]
 
-
-
-@dataclass(frozen=True)
-class BeamSchedule:
-    """Decode with `first` (1: greedy) and decode again with `retry` the windows where that failed.
-
-    A first pass failed when its average log-probability is below `min_avg_logprob` or its text
-    compresses more than `max_compression_ratio` (a loop), whisper's own tests; a window whisper
-    calls silence (no-speech probability above `NO_SPEECH_PROB` and a low log-probability) is
-    never decoded again, so silence costs no second pass. `retry <= first` never retries.
-    """
-
-    first: int = 1
-    retry: int = 5
-    min_avg_logprob: float = -1.0
-    max_compression_ratio: float = 2.4
-
-    @property
-    def retries(self) -> bool:
-        return self.retry > self.first
-
-    def failed(self, text: str, avg_logprob: float, no_speech_prob: float) -> bool:
-        if no_speech_prob > NO_SPEECH_PROB and avg_logprob < self.min_avg_logprob:
-            return False
-        return avg_logprob < self.min_avg_logprob or compression_ratio(text) > self.max_compression_ratio
-
-
-def compression_ratio(text: str) -> float:
-    """UTF-8 length over zlib-compressed length (whisper's loop test; ~1.0-1.6 for speech)."""
-    encoded = text.encode("utf-8")
-    return len(encoded) / len(zlib.compress(encoded)) if encoded else 0.0
 
 
 @dataclass(frozen=True)

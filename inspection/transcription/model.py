@@ -59,6 +59,18 @@ class TranscriberOptions:
     whisper's fallback schedule: only greedy/beam (0.0) by default, because each fallback costs a
     full decode on a CPU and our guards drop the loops fallbacks would fix; a GPU can afford
     `(0.0, 0.2, 0.4, 0.6, 0.8, 1.0)`. Segments are split where words are `pause_split_s` apart.
+
+    Throughput (docs/transcription.md, Throughput): `cpu_threads=1` by default, because calls per
+    CPU-hour are best with one single-threaded process per core (`zhijian inspect --jobs N`);
+    `cpu_threads=0` lets CTranslate2 use every core for one call (lower latency, more CPU per
+    call, the setting before issue 19). `inter_threads` model replicas (0: one per core; the
+    weights are shared) let that many threads of one process transcribe at once. `beam_size` is
+    the first pass; `retry_beam_size` > `beam_size` decodes again a window whose first pass failed
+    (average log-probability below `retry_logprob`, text compressing above
+    `retry_compression_ratio`, or a packed region skipped): `beam_size=1, retry_beam_size=5` is
+    the greedy-first mode, cheaper and about 1.5 CER points worse on our calls. `pack_limit_s` /
+    `pack_gap_s` are the audio per packed window and the silence between regions;
+    `fit_pack_windows` encodes a packed window fitted to its audio (no shorter than the floor).
     """
 
     model: str = EMBEDDED_MODEL
@@ -69,8 +81,8 @@ class TranscriberOptions:
     retry_logprob: float = -1.0
     retry_compression_ratio: float = 2.4
     temperature: tuple[float, ...] = (0.0,)
-    cpu_threads: int = 0
-    inter_threads: int = 1
+    cpu_threads: int = 1
+    inter_threads: int = 0
     batch_size: int = 4
     min_window_s: float | None = None
     pack_regions: bool = True
@@ -94,8 +106,8 @@ class TranscriberOptions:
             raise ValueError(f"agent_channel must be left or right, not {self.agent_channel!r}")
         if self.beam_size < 1 or self.retry_beam_size < 0:
             raise ValueError("beam_size must be >= 1 and retry_beam_size >= 0")
-        if self.batch_size < 0 or self.cpu_threads < 0 or self.inter_threads < 1:
-            raise ValueError("batch_size and cpu_threads must be >= 0, inter_threads >= 1")
+        if self.batch_size < 0 or self.cpu_threads < 0 or self.inter_threads < 0:
+            raise ValueError("batch_size, cpu_threads and inter_threads must be >= 0")
         if not 1.0 <= self.pack_limit_s <= 29.0 or not 0.0 <= self.pack_gap_s <= 5.0:
             raise ValueError("pack_limit_s must be between 1 and 29 s, pack_gap_s between 0 and 5 s")
         if self.max_prompt_chars < 0:
@@ -159,7 +171,7 @@ def load_whisper_model(options: TranscriberOptions) -> WhisperModel:
             device=device,
             compute_type=compute_type,
             cpu_threads=options.cpu_threads,
-            num_workers=options.inter_threads,
+            num_workers=options.inter_threads or os.cpu_count() or 1,
             local_files_only=not options.allow_download,
         )
     except Exception as error:

@@ -13,7 +13,7 @@ that of the model plus one batch of windows whatever the length. The directory g
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
@@ -46,34 +46,52 @@ class ChannelFile:
             return np.fromfile(handle, dtype=np.float32, count=max(0, stop - start))
 
 
-@dataclass
 class _ChannelWriter:
-    """Appends samples to a channel's file and keeps the measures the transcriber needs."""
+    """Appends samples to a channel's file (about a second at a time) and keeps the measures the
+    transcriber needs."""
 
-    path: Path
-    length: int = 0
-    peak: float = 0.0
-    frame_rms: list[np.ndarray] = field(default_factory=list)
-    carry: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.handle = path.open("wb")
+        self.length = 0
+        self.peak = 0.0
+        self.frame_rms: list[np.ndarray] = []
+        self.pending: list[np.ndarray] = []
+        self.pending_samples = 0
 
     def write(self, samples: np.ndarray) -> None:
-        with self.path.open("ab") as handle:
-            samples.astype(np.float32, copy=False).tofile(handle)
-        self.length += len(samples)
-        self.peak = max(self.peak, float(np.max(np.abs(samples))) if len(samples) else 0.0)
-        pending = np.concatenate([self.carry, samples])
-        usable = len(pending) // _LEVEL_FRAME * _LEVEL_FRAME
+        self.pending.append(samples.astype(np.float32, copy=False))
+        self.pending_samples += len(samples)
+        if self.pending_samples >= SAMPLE_RATE:
+            self._flush()
+
+    def _flush(self) -> None:
+        block = np.concatenate(self.pending) if self.pending else np.zeros(0, dtype=np.float32)
+        usable = len(block) // _LEVEL_FRAME * _LEVEL_FRAME
+        block[:usable].tofile(self.handle)
+        self.length += usable
         if usable:
-            frames = pending[:usable].reshape(-1, _LEVEL_FRAME)
+            self.peak = max(self.peak, float(np.max(np.abs(block[:usable]))))
+            frames = block[:usable].reshape(-1, _LEVEL_FRAME)
             self.frame_rms.append(np.sqrt(np.mean(np.square(frames), axis=1)))
-        self.carry = pending[usable:]
+        self.pending, self.pending_samples = [block[usable:]], len(block) - usable
 
     def finish(self) -> ChannelFile:
+        self._flush()
+        tail = self.pending[0]
+        tail.tofile(self.handle)
+        self.handle.close()
+        self.length += len(tail)
+        if len(tail):
+            self.peak = max(self.peak, float(np.max(np.abs(tail))))
         if self.frame_rms:
             level = float(np.percentile(np.concatenate(self.frame_rms), 90))
         else:  # shorter than one frame: the RMS of what there is
-            level = float(np.sqrt(np.mean(np.square(self.carry)))) if len(self.carry) else 0.0
+            level = float(np.sqrt(np.mean(np.square(tail)))) if len(tail) else 0.0
         return ChannelFile(self.path, self.length, self.peak, level)
+
+    def close(self) -> None:
+        self.handle.close()
 
 
 @dataclass
@@ -118,8 +136,8 @@ def spool_audio(
     every check `decode_audio` makes (`AudioError`); nothing of it is kept in memory."""
     reader = open_audio(path, max_duration_s=max_duration_s)
     folder = tempfile.TemporaryDirectory(prefix="zhijian-audio-", dir=directory)
+    writers: list[_ChannelWriter] = []
     try:
-        writers: list[_ChannelWriter] = []
         difference = 0.0
         for chunk in reader.chunks():
             if not writers:
@@ -130,6 +148,8 @@ def spool_audio(
                 difference = max(difference, float(np.max(np.abs(chunk[0] - chunk[1]))))
         channels = tuple(writer.finish() for writer in writers)
     except BaseException:
+        for writer in writers:
+            writer.close()
         folder.cleanup()
         raise
     return SpooledAudio(channels, reader.source_rate, reader.source_channels, difference, folder)

@@ -17,9 +17,9 @@ import numpy as np
 
 from inspection.errors import AudioError, InvalidInputError
 from inspection.transcription.audio import DecodedAudio, Samples
+from inspection.transcription.beams import BeamSchedule
 from inspection.transcription.decoders import (
     FULL_WINDOW_S,
-    BeamSchedule,
     Decoder,
     FittedDecoder,
     PipelineDecoder,

@@ -35,13 +35,12 @@ def rules_page(request: Request, principal: PrincipalDep, session: SessionDep,
 def versions_page(request: Request, principal: PrincipalDep, session: SessionDep,
                   runtime: RuntimeDep) -> Response:
     require_role(principal, QUEUE_VIEWERS)
-    publications = list_publications(session)
+    publications = list_publications(session, limit=100_000)
     runs = [(run, run_progress(session, run_id=run.id)) for run in list_runs(session)
             if run.id is not None]
     return render(request, "rule_versions.html", principal, versions=list_versions(session),
-                  published=runtime.rules_version, publications=publications, runs=runs,
-                  ever={p.version for p in list_publications(session, limit=100_000)},
-                  can_edit=principal.role in REVIEWERS)
+                  published=runtime.rules_version, publications=publications[:50], runs=runs,
+                  ever={p.version for p in publications}, can_edit=principal.role in REVIEWERS)
 
 
 @router.get("/rules/versions/{version}")

@@ -147,10 +147,8 @@ async def reinspect(body: ReinspectIn, principal: PrincipalDep, runtime: Runtime
                     queue: ReinspectionsDep) -> ReinspectionPublic:
     require_role(principal, REVIEWERS)
     since, until = rule_versions.local_period(body.since, body.until)
-    _, version = runtime.current_rules()
-    assert version is not None
-    run = await run_in_threadpool(start_reinspection, runtime, queue, version=version,
-                                  since=since, until=until, requested_by=principal.actor)
+    run = await run_in_threadpool(start_reinspection, runtime, queue, since=since, until=until,
+                                  requested_by=principal.actor)
     assert run.id is not None
     return ReinspectionPublic.of(run, {"pending": run.total, "done": 0, "failed": 0,
                                        "total": run.total})

@@ -17,7 +17,7 @@ indistinguishable from tampering. Entries written before this revision may hold 
 were sent (docs/security.md, "What is redacted where").
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-12-05 10:00:00
 """
 
@@ -36,7 +36,7 @@ from inspection.errors import InvalidInputError
 from inspection.redaction import redact_text, redact_value
 
 revision = '0003'
-down_revision = '0001'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 

@@ -160,7 +160,8 @@ def test_two_different_turns_of_one_channel_share_one_window(
     windows: list[int] = []
     decode_clips = decoder.fallback.decode_clips
     monkeypatch.setattr(decoder.fallback, "decode_clips",
-                        lambda clips, window_s: windows.append(len(clips)) or decode_clips(clips, window_s))
+                        lambda clips, window_s, **kw: windows.append(len(clips))
+                        or decode_clips(clips, window_s, **kw))
     segments = transcriber.recognise(channel)
     assert windows == [1], windows  # one window, nothing decoded again on its own
     assert len(segments) == 2, segments
