@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
+import pytest
+import uvicorn
 from fastapi import FastAPI
 from playwright.sync_api import Page
 
+from api.http.app import create_app
 from api.settings import Settings
 
 CHROMIUM = Path(os.environ.get("ZHIJIAN_CHROMIUM", "/usr/bin/chromium"))
@@ -66,3 +75,36 @@ def shot(page: Page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@contextmanager
+def running_server(settings: Settings, name: str, start_timeout: float = 30.0) -> Iterator[Server]:
+    """The app for `settings` under uvicorn on a free port, in a thread, until the block ends."""
+    app = create_app(settings)
+    port = free_port()
+    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=uv.run, name=f"uvicorn-{name}", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + start_timeout
+    while not uv.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail(f"uvicorn did not start within {start_timeout:.0f} s")
+        time.sleep(0.05)
+    try:
+        yield Server(f"http://127.0.0.1:{port}", app, settings)
+    finally:
+        uv.should_exit = True
+        thread.join(timeout=10)
+
+
+def submit_and_wait(server: Server, token: str, path: Path) -> str:
+    """POST the conversation JSON at `path` with a bearer token; wait until its job is done."""
+    body = json.loads(path.read_text(encoding="utf-8"))
+    headers = {"Authorization": f"Bearer {token}"}
+    httpx.post(f"{server.url}/api/conversations", json=body, headers=headers).raise_for_status()
+    deadline = time.monotonic() + 30
+    while httpx.get(f"{server.url}/api/conversations/{body['id']}",
+                    headers=headers).json()["status"] not in ("done", "failed"):
+        assert time.monotonic() < deadline, "inspection job did not finish"
+        time.sleep(0.1)
+    return str(body["id"])

@@ -6,16 +6,12 @@ is never run. A missing browser fails the tests with the command to fix it, neve
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from api.http.app import create_app
 from api.services.users import create_user
 from api.settings import Settings
 from models import session_scope
@@ -25,7 +21,7 @@ from tests.pages.browser import (
     EXAMPLES,
     Server,
     Tokens,
-    free_port,
+    running_server,
     watch_csp,
 )
 
@@ -35,19 +31,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     data = tmp_path_factory.mktemp("pages-data")
     settings = Settings(data_dir=data, database_url=f"sqlite:///{data / 'zhijian.db'}",
                         sentiment_enabled=False, job_workers=2)
-    app = create_app(settings)
-    port = free_port()
-    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=uv.run, name="uvicorn-pages", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not uv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start within 30 s")
-        time.sleep(0.05)
-    yield Server(f"http://127.0.0.1:{port}", app, settings)
-    uv.should_exit = True
-    thread.join(timeout=10)
+    with running_server(settings, "pages") as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

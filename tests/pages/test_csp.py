@@ -4,15 +4,12 @@ the static file, never inline), including a review decision sent with the CSRF h
 
 from __future__ import annotations
 
-import json
 import re
-import time
 
-import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.pages.browser import EXAMPLES, Server, Tokens, login, watch_csp
+from tests.pages.browser import EXAMPLES, Server, Tokens, login, submit_and_wait, watch_csp
 
 pytestmark = pytest.mark.browser
 CARD_CALL = EXAMPLES / "complaint_call.json"  # agent A017, several findings
@@ -20,15 +17,7 @@ CARD_CALL = EXAMPLES / "complaint_call.json"  # agent A017, several findings
 
 @pytest.fixture(scope="module")
 def card_call(server: Server, tokens: Tokens) -> str:
-    body = json.loads(CARD_CALL.read_text(encoding="utf-8"))
-    headers = {"Authorization": f"Bearer {tokens.admin}"}
-    httpx.post(f"{server.url}/api/conversations", json=body, headers=headers).raise_for_status()
-    deadline = time.monotonic() + 30
-    while httpx.get(f"{server.url}/api/conversations/{body['id']}",
-                    headers=headers).json()["status"] not in ("done", "failed"):
-        assert time.monotonic() < deadline, "inspection job did not finish"
-        time.sleep(0.1)
-    return str(body["id"])
+    return submit_and_wait(server, tokens.admin, CARD_CALL)
 
 
 def _tour(page: Page, server: Server, paths: list[str]) -> list[str]:

@@ -12,19 +12,15 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from api.http.app import create_app
 from tests.api.demo_database import DEMO, first_load, loaded_copy
-from tests.pages.browser import Server, free_port, login, shot
+from tests.pages.browser import Server, login, running_server, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 DOC_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
@@ -36,19 +32,8 @@ UPLOADED = "c-demo-upload-1"
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The demo month loaded (one load per session, copied) behind uvicorn on a free port."""
     settings = loaded_copy(tmp_path_factory.mktemp("first-hour"))
-    app = create_app(settings)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, name="uvicorn-first-hour", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start within 60 s")
-        time.sleep(0.05)
-    yield Server(f"http://127.0.0.1:{port}", app, settings)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with running_server(settings, "first-hour", start_timeout=60) as server:
+        yield server
 
 
 def token(role: str) -> str:

@@ -5,9 +5,7 @@ Every page visited is saved as a screenshot under tests/artifacts/pages/.
 
 from __future__ import annotations
 
-import json
 import re
-import time
 import wave
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from models import Conversation, session_scope
-from tests.pages.browser import EXAMPLES, Server, Tokens, login, shot
+from tests.pages.browser import EXAMPLES, Server, Tokens, login, shot, submit_and_wait
 
 pytestmark = pytest.mark.browser
 WEALTH = EXAMPLES / "finance_outbound_wealth.json"
@@ -42,15 +40,7 @@ def uploaded(server: Server, tokens: Tokens, browser: Browser) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def collections_call(server: Server, tokens: Tokens) -> str:
     """A collections call (abuse veto, awaiting review) submitted through the API."""
-    body = json.loads((EXAMPLES / "collections_call.json").read_text(encoding="utf-8"))
-    headers = {"Authorization": f"Bearer {tokens.admin}"}
-    httpx.post(f"{server.url}/api/conversations", json=body, headers=headers).raise_for_status()
-    deadline = time.monotonic() + 30
-    while httpx.get(f"{server.url}/api/conversations/{body['id']}",
-                    headers=headers).json()["status"] not in ("done", "failed"):
-        assert time.monotonic() < deadline, "inspection job did not finish"
-        time.sleep(0.1)
-    return str(body["id"])
+    return submit_and_wait(server, tokens.admin, EXAMPLES / "collections_call.json")
 
 
 def finding_card(page: Page, rule_id: str) -> Locator:

@@ -8,7 +8,6 @@ This module runs its own server and database: publishing changes what the server
 from __future__ import annotations
 
 import re
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,15 +15,13 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from playwright.sync_api import Page, expect
 
-from api.http.app import create_app
 from api.services.users import create_user
 from api.settings import Settings
 from models import session_scope
 from tests.api.rule_helpers import EXTRA_PACK, NEW_RULE, NEW_RULE_PACK, PROMISE
-from tests.pages.browser import Server, Tokens, free_port, login, shot
+from tests.pages.browser import Server, Tokens, login, running_server, shot
 
 pytestmark = pytest.mark.browser
 VETO = "fin.guaranteed_return"
@@ -35,19 +32,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     data = tmp_path_factory.mktemp("rule-pages")
     settings = Settings(data_dir=data, database_url=f"sqlite:///{data / 'zhijian.db'}",
                         sentiment_enabled=False, job_workers=2)
-    app = create_app(settings)
-    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(),
-                                       log_level="warning"))
-    thread = threading.Thread(target=uv.run, name="uvicorn-rule-pages", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not uv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start within 30 s")
-        time.sleep(0.05)
-    yield Server(f"http://127.0.0.1:{uv.config.port}", app, settings)
-    uv.should_exit = True
-    thread.join(timeout=10)
+    with running_server(settings, "rule-pages") as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
