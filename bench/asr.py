@@ -22,7 +22,8 @@ traditional converted to simplified. Figures: docs/transcription.md (Performance
 
 `--throughput`: see bench/asr_throughput.py. `--long-calls`: the synthesised call (the fixture
 calls end to end) repeated to each length, transcribed with the default settings in a fresh
-process each: peak RSS (max resident set), CPU seconds and the number of utterances.
+process each: peak RSS (VmHWM of that process only: the recording is made by the parent), CPU
+seconds and the number of utterances.
 """
 
 from __future__ import annotations
@@ -121,29 +122,30 @@ def print_report(results: list[dict[str, Any]]) -> None:
               f"  load {result['load_s']:.1f} s, memory peak {result['max_rss_mb']:.0f} MB\n")
 
 
-def long_call(minutes: float, workdir: Path) -> dict[str, Any]:
-    """In this process: the synthesised call repeated to `minutes`, transcribed with the default
-    settings; peak RSS, CPU seconds, wall seconds."""
-    base = workdir / "synthesised_call.wav"
-    if not base.exists():
-        fixture_call(base)
-    path = repeat_call(base, minutes, workdir / f"long_{minutes:g}min.wav")
+def long_call(path: Path) -> dict[str, Any]:
+    """In this process: transcribe `path` with the default settings; peak RSS, CPU and wall
+    seconds (the recording is written by the parent, so that making it is not measured)."""
     transcriber = load_transcriber(TranscriberOptions(device="cpu"))
     usage, wall = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
     conversation = transcriber.transcribe(path)
     after = resource.getrusage(resource.RUSAGE_SELF)
-    return {"minutes": minutes, "max_rss_mb": peak_rss_mb(),
-            "utterances": len(conversation.utterances),
+    return {"max_rss_mb": peak_rss_mb(), "utterances": len(conversation.utterances),
             "cpu_s": after.ru_utime + after.ru_stime - usage.ru_utime - usage.ru_stime,
             "wall_s": time.perf_counter() - wall}
 
 
 def run_long_calls(lengths: list[float], workdir: Path) -> int:
+    """The synthesised call repeated to each length, each transcribed in a fresh process."""
+    base = workdir / "synthesised_call.wav"
+    if not base.exists():
+        fixture_call(base)
     _write("| call | peak RSS | CPU s | CPU-s per audio-s | utterances |\n|---|---|---|---|---|")
     for minutes in lengths:
-        command = [sys.executable, __file__, "--one-long-call", str(minutes), "--workdir", str(workdir)]
+        path = repeat_call(base, minutes, workdir / f"long_{minutes:g}min.wav")
+        command = [sys.executable, __file__, "--one-long-call", str(path)]
         output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
         result = json.loads(output.strip().splitlines()[-1])
+        path.unlink()
         _write(f"| {minutes:g} min | {result['max_rss_mb']:.0f} MB | {result['cpu_s']:.0f} | "
                f"{result['cpu_s'] / (minutes * 60):.4f} | {result['utterances']} |")
         sys.stdout.flush()
@@ -162,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--long-calls", type=float, nargs="+", metavar="MINUTES",
                         help="peak memory of calls this many minutes long")
     parser.add_argument("--one-mode", help=argparse.SUPPRESS)
-    parser.add_argument("--one-long-call", type=float, help=argparse.SUPPRESS)
+    parser.add_argument("--one-long-call", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
@@ -171,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.throughput:
         return run_throughput(workdir, levers=args.levers, repeat=args.repeat)
     if args.one_long_call:
-        _write(json.dumps(long_call(args.one_long_call, workdir)))
+        _write(json.dumps(long_call(args.one_long_call)))
         return 0
     if args.long_calls:
         return run_long_calls(args.long_calls, workdir)

@@ -5,15 +5,18 @@ Redis with 1 and 2 worker processes (PostgreSQL), on the same calls.
 
 The calls are the synthesised fixture calls (tests/fixtures/calls, about a minute each),
 uploaded with their own ids (`POST /api/conversations`, multipart) by one client; the clock runs
-from the first upload until every call is `done`. Each mode first gets one call per worker
-process to warm it (its models load on its first job), outside the timing. The scaling ratio is
-2-worker calls/hour over 1-worker calls/hour; on a machine whose cores other work shares, it
-says what the cores left gave, not what the code can do.
+from the first upload until every call is `done`, and the CPU seconds of the server's and the
+workers' process trees (from /proc) are counted over the same span. Each mode first gets one
+call per worker process to warm it (its models load on its first job), outside the timing. The
+scaling ratio is 2-worker calls/hour over 1-worker calls/hour (wall clock); on a machine whose
+cores other work shares it says what the cores left gave, while calls per CPU-hour says whether
+a second worker costs more per call.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 import time
 import uuid
@@ -55,20 +58,45 @@ def wait_done(client: httpx.Client, ids: list[str], timeout_s: float = 3600) -> 
         raise RuntimeError(f"not done in time: {sorted(pending)}")
 
 
-def timed_calls(base: str, token: str, recordings: list[Path], warm: int) -> dict[str, float]:
-    """Warm `warm` worker processes, then upload every recording and wait for all of them."""
+def tree_cpu_seconds(root: int) -> float:
+    """User + system CPU seconds of a live process and all its descendants (from /proc)."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        pid = int(stat.parent.name)
+        parents[pid] = int(fields[1])
+        times[pid] = (int(fields[11]) + int(fields[12])) / tick
+    tree, frontier = {root}, [root]
+    while frontier:
+        children = [pid for pid, parent in parents.items() if parent in frontier and pid not in tree]
+        tree.update(children)
+        frontier = children
+    return sum(times.get(pid, 0.0) for pid in tree)
+
+
+def timed_calls(base: str, token: str, recordings: list[Path], warm: int,
+                services: list[int]) -> dict[str, float]:
+    """Warm `warm` worker processes, then upload every recording and wait for all of them; wall
+    seconds, and the CPU seconds of the `services` process trees (server, workers) meanwhile."""
     with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=120) as client:
         warm_ids = [f"warm-{uuid.uuid4().hex[:8]}" for _ in range(warm)]
         for conversation_id, recording in zip(warm_ids, recordings, strict=False):
             upload(client, recording, conversation_id)
         wait_done(client, warm_ids)
         ids = [f"call-{uuid.uuid4().hex[:8]}" for _ in recordings]
-        started = time.perf_counter()
+        cpu_before, started = sum(map(tree_cpu_seconds, services)), time.perf_counter()
         for conversation_id, recording in zip(ids, recordings, strict=True):
             upload(client, recording, conversation_id)
         wait_done(client, ids)
         elapsed = time.perf_counter() - started
-    return {"seconds": round(elapsed, 1), "calls_per_hour": round(len(recordings) * 3600 / elapsed, 1)}
+        cpu = sum(map(tree_cpu_seconds, services)) - cpu_before
+    return {"seconds": round(elapsed, 1), "calls_per_hour": round(len(recordings) * 3600 / elapsed, 1),
+            "cpu_s": round(cpu, 1), "calls_per_cpu_hour": round(len(recordings) * 3600 / cpu, 1)}
 
 
 def run_mode(mode: str, recordings: list[Path], sentiment: bool) -> dict[str, Any]:
@@ -86,7 +114,8 @@ def run_mode(mode: str, recordings: list[Path], sentiment: bool) -> dict[str, An
         server = start_server(settings, port, workers=1)
         worker = start_worker(settings, workers) if workers else None
         try:
-            result = timed_calls(f"http://127.0.0.1:{port}", token, recordings, max(1, workers))
+            services = [process.pid for process in (server, worker) if process is not None]
+            result = timed_calls(f"http://127.0.0.1:{port}", token, recordings, max(1, workers), services)
         finally:
             for process in (worker, server):
                 if process is not None:

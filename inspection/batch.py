@@ -10,7 +10,7 @@ Contracts:
   an error naming it; the batch goes on. A worker process that dies takes only its own files.
 - Output is written by the calling process only, one whole line per conversation, flushed.
   `ResumeLog` reads the ids already in an output file (first cutting off a last line that a
-  kill left incomplete), so that `BatchItem.skip_ids` can leave them out; it then appends.
+  kill left incomplete), so that `run_items(…, done=…)` leaves them out; it then appends.
   Running an interrupted batch again with the same log writes every conversation exactly once.
 - With `jobs > 1`, each worker's models run single-threaded (one process per core is what
   calls per CPU-hour measure best; `docs/transcription.md`, Throughput).
@@ -36,15 +36,15 @@ from inspection.types import InspectionResult
 logger = logging.getLogger(__name__)
 
 _worker_pipeline: Pipeline | None = None  # one per worker process, built by `_start_worker`
+_worker_done: frozenset[str] = frozenset()  # the ids to skip, given to each worker once
 
 
 @dataclass(frozen=True)
 class BatchItem:
-    """One file to inspect: a recording's sidecar/CSV fields, and ids already done (skipped)."""
+    """One file to inspect, and a recording's sidecar/CSV fields."""
 
     path: Path
     recording: RecordingMetadata | None = None
-    skip_ids: frozenset[str] = frozenset()
 
     @property
     def expected_id(self) -> str | None:
@@ -75,10 +75,11 @@ class ItemOutcome:
     skipped: int = 0
 
 
-def inspect_item(pipeline: Pipeline, item: BatchItem) -> ItemOutcome:
-    """Every conversation of one file through `pipeline`, less those in `skip_ids`."""
+def inspect_item(pipeline: Pipeline, item: BatchItem, done: frozenset[str] = frozenset()) -> ItemOutcome:
+    """Every conversation of one file through `pipeline`, less those whose id is in `done` (a
+    recording is not even transcribed when its expected id is)."""
     expected = item.expected_id
-    if expected is not None and expected in item.skip_ids:
+    if expected is not None and expected in done:
         return ItemOutcome(item.path, skipped=1)
     try:
         if expected is not None:
@@ -89,7 +90,7 @@ def inspect_item(pipeline: Pipeline, item: BatchItem) -> ItemOutcome:
         return ItemOutcome(item.path, errors=(f"错误: {error}",))
     verdicts, errors, skipped = [], [], 0
     for conversation in conversations:
-        if conversation.id in item.skip_ids:
+        if conversation.id in done:
             skipped += 1
             continue
         try:
@@ -107,16 +108,17 @@ def _verdict(item: PipelineResult) -> Verdict:
 
 
 def run_items(items: Iterable[BatchItem], *, settings: PipelineSettings, jobs: int = 1,
-              pipeline: Pipeline | None = None) -> Iterator[ItemOutcome]:
-    """Inspect every item; yields each file's outcome as it finishes (in order when `jobs` is 1,
-    with `pipeline` or one built from `settings`)."""
+              pipeline: Pipeline | None = None, done: frozenset[str] = frozenset()
+              ) -> Iterator[ItemOutcome]:
+    """Inspect every item but the conversations in `done`; yields each file's outcome as it
+    finishes (in order when `jobs` is 1, with `pipeline` or one built from `settings`)."""
     items = list(items)
     if jobs <= 1:
         pipeline = pipeline or Pipeline.from_settings(settings)
         for item in items:
-            yield inspect_item(pipeline, item)
+            yield inspect_item(pipeline, item, done)
         return
-    yield from _in_processes(items, single_threaded(settings), jobs)
+    yield from _in_processes(items, single_threaded(settings), jobs, done)
 
 
 def single_threaded(settings: PipelineSettings) -> PipelineSettings:
@@ -125,10 +127,11 @@ def single_threaded(settings: PipelineSettings) -> PipelineSettings:
     return replace(settings, sentiment_threads=settings.sentiment_threads or 1, transcriber=transcriber)
 
 
-def _in_processes(items: list[BatchItem], settings: PipelineSettings, jobs: int) -> Iterator[ItemOutcome]:
+def _in_processes(items: list[BatchItem], settings: PipelineSettings, jobs: int,
+                  done: frozenset[str]) -> Iterator[ItemOutcome]:
     # spawn, not fork: a forked copy of a process whose libraries run thread pools can deadlock
     with ProcessPoolExecutor(jobs, mp_context=get_context("spawn"), initializer=_start_worker,
-                             initargs=(settings,)) as pool:
+                             initargs=(settings, done)) as pool:
         running: dict[Future[ItemOutcome], BatchItem] = {pool.submit(_inspect_in_worker, item): item
                                                          for item in items}
         while running:
@@ -141,14 +144,14 @@ def _in_processes(items: list[BatchItem], settings: PipelineSettings, jobs: int)
                     yield ItemOutcome(item.path, errors=(f"错误: {item.path}: {error!r}",))
 
 
-def _start_worker(settings: PipelineSettings) -> None:
-    global _worker_pipeline
-    _worker_pipeline = Pipeline.from_settings(settings)
+def _start_worker(settings: PipelineSettings, done: frozenset[str]) -> None:
+    global _worker_pipeline, _worker_done
+    _worker_pipeline, _worker_done = Pipeline.from_settings(settings), done
 
 
 def _inspect_in_worker(item: BatchItem) -> ItemOutcome:
     assert _worker_pipeline is not None, "worker started without its pipeline"
-    return inspect_item(_worker_pipeline, item)
+    return inspect_item(_worker_pipeline, item, _worker_done)
 
 
 class ResumeLog:

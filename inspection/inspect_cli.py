@@ -29,6 +29,7 @@ from inspection.pipeline import Pipeline, PipelineSettings, discover
 from inspection.recording_metadata import add_metadata_arguments, plan_for_files
 from inspection.scoring import DEFAULT_VETO_APPLIES, VETO_APPLIES_CHOICES
 from inspection.transcription.audio import DEFAULT_MAX_DURATION_S
+from inspection.transcription.progress import follow_windows
 
 logger = logging.getLogger(__name__)
 
@@ -104,7 +105,8 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write("错误: --jobs 至少为 1\n")
         return EXIT_INVALID_INPUT
     try:
-        files = discover(args.paths)
+        own = {path.resolve() for path in (args.metadata, args.resume) if path is not None}
+        files = [path for path in discover(args.paths) if path.resolve() not in own]
         plan = plan_for_files(files, metadata_csv=args.metadata, require=args.require_metadata,
                               max_duration_s=args.max_duration or DEFAULT_MAX_DURATION_S)
         settings = pipeline_settings(args)
@@ -117,8 +119,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(NOT_REDACTED_NOTICE)
     for problem in plan.problems:
         sys.stderr.write(f"错误: {problem}\n")
-    done = frozenset(log.done) if log else frozenset()
-    items = [BatchItem(path, plan.fields.get(path), done) for path in files if path not in plan.refused]
+    items = [BatchItem(path, plan.fields.get(path)) for path in files if path not in plan.refused]
     tally = _Tally(failed=len(plan.problems))
     try:
         _run_batch(items, settings, pipeline, args, tally, log)
@@ -133,10 +134,11 @@ def run(args: argparse.Namespace) -> int:
 
 def _run_batch(items: list[BatchItem], settings: PipelineSettings, pipeline: Pipeline,
                args: argparse.Namespace, tally: _Tally, log: ResumeLog | None) -> None:
-    with tqdm(total=len(items), desc="质检", unit="文件", file=sys.stderr,
-              disable=len(items) < 2, leave=False) as progress:
+    with tqdm(total=len(items), desc="质检", unit="文件", file=sys.stderr, disable=None,
+              leave=False) as progress, follow_windows(progress, as_postfix=True):
         outcomes = run_items(items, settings=settings, jobs=args.jobs,
-                             pipeline=pipeline if args.jobs == 1 else None)
+                             pipeline=pipeline if args.jobs == 1 else None,
+                             done=frozenset(log.done) if log else frozenset())
         for outcome in outcomes:
             _report(outcome, args.format, tally, progress, log)
             progress.update(1)

@@ -29,7 +29,7 @@ from inspection.engine import RuleSet, load_rules, run_rules
 from inspection.errors import InvalidInputError
 from inspection.lazy_models import LazySentiment, LazyTranscriber
 from inspection.loaders import CONVERSATION_EXTENSIONS, conversation_from_dict, load_conversations
-from inspection.recording_metadata import RecordingMetadata, drop_sidecars
+from inspection.recording_metadata import RecordingMetadata, drop_sidecars, read_sidecar
 from inspection.redaction import RedactedSpan, redact_conversation
 from inspection.scoring import (
     DEFAULT_REVIEW_CONFIDENCE,
@@ -143,9 +143,9 @@ class Pipeline:
 
     def inspect_file(self, path: Path) -> list[PipelineResult]:
         """Every conversation in one file `zhijian inspect` reads (JSON, JSON Lines, chat CSV or
-        a recording)."""
+        a recording, with the fields of its sidecar `.json` when it has one)."""
         if is_audio(path):
-            return [self.inspect_audio(path)]
+            return [self.inspect_audio(path, recording=read_sidecar(path))]
         return [self.inspect_conversation(c) for c in self.load_file(path)]
 
     # -- stages on their own -------------------------------------------------------------

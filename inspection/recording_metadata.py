@@ -4,7 +4,8 @@ A recording alone gives only its file stem as the conversation id: no agent, dir
 industry, start time or queue, so rules gated on them (`applies_when`) misfire. Two ways in:
 
 - a sidecar `call.json` next to `call.wav`: the canonical conversation fields minus the
-  utterances (`id`, `direction`, `industry`, `agent_id`, `started_at`, `metadata`);
+  utterances (`id`, `direction`, `industry`, `agent_id`, `started_at`, `metadata`); a `.json`
+  there that has `utterances` is a transcript, inspected as a conversation file, not a sidecar;
 - `--metadata FILE.csv`: one row per recording, keyed by `file` (its name, or the end of its
   path: `2026-11/call.wav`) or by `id` (matched to the recording's stem), with the columns
   `agent_id,direction,industry,started_at` and any other column as a metadata key (`true` and
@@ -74,16 +75,32 @@ def sidecar_path(recording: Path) -> Path:
 
 def read_sidecar(recording: Path) -> RecordingMetadata | None:
     """The sidecar beside `recording`, None if there is none; `InvalidInputError` naming the
-    sidecar and the field when it is not valid."""
+    sidecar and the field when it is not valid. A `.json` there that holds `utterances` is a
+    transcript (a conversation file of its own), not a sidecar: None."""
     path = sidecar_path(recording)
     if not path.is_file():
         return None
-    source = str(path)
+    data = _sidecar_json(path)
+    if isinstance(data, dict) and "utterances" in data:
+        return None
+    return _validated(data, str(path))
+
+
+def _sidecar_json(path: Path) -> Any:
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        return json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise InvalidInputError(source, f"无法读取录音元数据 (cannot read the sidecar: {error})") from None
-    return _validated(data, source)
+        raise InvalidInputError(str(path), f"无法读取录音元数据 (cannot read the sidecar: {error})") from None
+
+
+def is_sidecar(path: Path) -> bool:
+    """A `.json` that is not a conversation (no `utterances`); unreadable counts as a sidecar, so
+    that the recording's run reports it."""
+    try:
+        data = _sidecar_json(path)
+    except InvalidInputError:
+        return True
+    return not (isinstance(data, dict) and "utterances" in data)
 
 
 def _validated(data: Any, source: str, location: str | None = None) -> RecordingMetadata:
@@ -95,9 +112,11 @@ def _validated(data: Any, source: str, location: str | None = None) -> Recording
 
 
 def drop_sidecars(files: Sequence[Path], audio_extensions: frozenset[str]) -> list[Path]:
-    """`files` without the `.json` sidecars of recordings that are also in `files`."""
+    """`files` without the `.json` sidecars of recordings that are also in `files` (a `.json`
+    transcript beside its recording stays: it is a conversation file)."""
     stems = {f.with_suffix("") for f in files if f.suffix.lower() in audio_extensions}
-    return [f for f in files if not (f.suffix.lower() == SIDECAR_SUFFIX and f.with_suffix("") in stems)]
+    return [f for f in files
+            if not (f.suffix.lower() == SIDECAR_SUFFIX and f.with_suffix("") in stems and is_sidecar(f))]
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,8 @@ def _add_model_arguments(group: argparse._ArgumentGroup) -> None:
                        help="拼入一个 30 秒窗口的语音上限（默认 27）")
     group.add_argument("--pack-gap", type=float, default=None, metavar="SECONDS",
                        help="窗口内相邻语音段之间的静音（默认 1.0）")
+    group.add_argument("--fit-windows", action="store_true",
+                       help="按拼入的语音长度缩短编码窗口（不短于 --min-window；更快、略不准）")
     group.add_argument(
         "--no-pack",
         action="store_true",
@@ -144,6 +146,7 @@ def options_from_args(args: argparse.Namespace) -> dict[str, Any]:
         "batch_size": args.batch_size,
         "pack_limit_s": args.pack_limit,
         "pack_gap_s": args.pack_gap,
+        "fit_pack_windows": args.fit_windows or None,
         "min_window_s": args.min_window,
         "pack_regions": not args.no_pack,
         "agent_channel": args.agent_channel,

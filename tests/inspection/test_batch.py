@@ -60,7 +60,7 @@ def test_resume_after_a_killed_batch_writes_each_conversation_once(
 ) -> None:
     folder = tmp_path / "day"
     ids = day_of_chats(examples_dir, folder, copies=60)
-    output = tmp_path / "results.jsonl"
+    output = folder / "results.jsonl"  # inside the folder: the output is never read as input
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     batch = subprocess.Popen(batch_command(str(folder), "--resume", str(output)), cwd=REPO, env=env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -22,6 +22,7 @@ from inspection.recording_metadata import (
     drop_sidecars,
     plan_recordings,
     read_metadata_csv,
+    read_sidecar,
 )
 from inspection.transcription import AUDIO_EXTENSIONS
 from inspection.transcription.audio import decode_audio
@@ -173,14 +174,14 @@ def test_csv_row_overrides_the_sidecar_and_a_bad_sidecar_is_refused(tmp_path: Pa
     good, bad = recording(tmp_path, "good.wav"), recording(tmp_path, "bad.wav")
     (tmp_path / "good.json").write_text(json.dumps(
         {"direction": "inbound", "industry": "finance", "metadata": {"queue": "card", "team": "t1"}}))
-    (tmp_path / "bad.json").write_text(json.dumps({"utterances": []}))
+    (tmp_path / "bad.json").write_text(json.dumps({"direction": "sideways"}))
     table = tmp_path / "meta.csv"
     table.write_text("file,direction,queue\ngood.wav,outbound,wealth\n", encoding="utf-8")
     plan = plan_recordings([good, bad], read_metadata_csv(table))
     fields = plan.fields[good]
     assert fields is not None and (fields.direction, fields.industry) == ("outbound", "finance")
     assert fields.metadata == {"queue": "wealth", "team": "t1"}
-    assert plan.refused == {bad} and "bad.json: utterances: 未知字段" in plan.problems[0]
+    assert plan.refused == {bad} and "bad.json: direction" in plan.problems[0]
 
 
 def test_applied_fields_keep_the_transcript_and_lift_agent_id() -> None:
@@ -193,6 +194,12 @@ def test_applied_fields_keep_the_transcript_and_lift_agent_id() -> None:
     assert applied.utterances == conversation.utterances
 
 
-def test_only_the_sidecars_of_listed_recordings_are_dropped() -> None:
-    files = [Path("d/a.wav"), Path("d/a.json"), Path("d/chat.json"), Path("e/a.json")]
-    assert drop_sidecars(files, AUDIO_EXTENSIONS) == [Path("d/a.wav"), Path("d/chat.json"), Path("e/a.json")]
+def test_only_the_sidecars_of_listed_recordings_are_dropped(tmp_path: Path) -> None:
+    for name in ("a.json", "b.json", "chat.json"):
+        (tmp_path / name).write_text(json.dumps({"direction": "outbound"}), encoding="utf-8")
+    transcript = {"id": "b", "utterances": [{"role": "agent", "start": 0, "end": 1, "text": "您好"}]}
+    (tmp_path / "b.json").write_text(json.dumps(transcript), encoding="utf-8")
+    files = [tmp_path / name for name in ("a.wav", "a.json", "b.flac", "b.json", "chat.json")]
+    kept = drop_sidecars(files, AUDIO_EXTENSIONS)  # a.json is a sidecar; b.json a transcript
+    assert kept == [tmp_path / name for name in ("a.wav", "b.flac", "b.json", "chat.json")]
+    assert read_sidecar(tmp_path / "b.flac") is None

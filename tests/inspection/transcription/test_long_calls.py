@@ -12,12 +12,18 @@ from typing import Any
 
 import numpy as np
 import pytest
+from tqdm import tqdm
 
 from inspection import lazy_models
 from inspection.transcription.audio import decode_audio, probe_duration
 from inspection.transcription.decoders import DecodedClip
 from inspection.transcription.packing import PackedDecoder
-from inspection.transcription.progress import PROGRESS_LOGGER, report_windows, show_progress
+from inspection.transcription.progress import (
+    PROGRESS_LOGGER,
+    follow_windows,
+    report_windows,
+    show_progress,
+)
 from inspection.transcription.spool import spool_audio
 from inspection.transcription.transcribe import speaker_channels
 from inspection.transcription.vad import VadSettings, _speech_spans, speech_regions
@@ -74,6 +80,9 @@ def test_progress_records_become_a_bar(tmp_path: Path) -> None:
         bar = handler.bar  # type: ignore[attr-defined]
         assert (bar.n, bar.total) == (3, 8)
     assert handler not in PROGRESS_LOGGER.handlers
+    with tqdm(total=2) as files, follow_windows(files, as_postfix=True):
+        report_windows(1, 4)  # `zhijian inspect`: the windows beside the count of files
+        assert "转写 1/4 窗口" in str(files)
 
 
 class WordsAtTheStart:

@@ -29,7 +29,6 @@ from inspection.transcription import Transcriber, decode_audio
 from inspection.transcription.audio import SAMPLE_RATE
 from inspection.transcription.evaluation import character_error_rate as cer
 from inspection.types import Conversation, InspectionResult
-from zhijian.cli import main
 
 REPO = Path(__file__).resolve().parents[3]
 CALLS_DIR = REPO / "tests" / "fixtures" / "calls"
@@ -191,18 +190,3 @@ def test_what_each_call_shows_survives_transcription(
 def test_the_clean_service_call_stays_clean(inspected: dict[str, InspectionResult]) -> None:
     result = inspected[CLEAN_CALL]
     assert result.score == 100.0 and not [f for f in result.findings if f.deduction], result.findings
-
-
-@pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=(
-    "fin.guaranteed_return applies only to industry finance (rules/finance.yaml) and a recording "
-    "given to `zhijian inspect` has no industry: the CLI has no way to give one (issue 20)"))
-def test_zhijian_inspect_flags_the_guaranteed_return_on_the_recording(
-    capsys: pytest.CaptureFixture[str], cache_home: Path, monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
-    code = main(["inspect", str(CALLS_DIR / f"{VETO_CALL}.flac"), "--format", "json", "--no-sentiment"])
-    out = capsys.readouterr().out
-    assert code == 0, out
-    record = json.loads(out.splitlines()[-1])
-    assert "fin.guaranteed_return" in record["veto_rule_ids"] + record["pending_veto_rule_ids"], record
