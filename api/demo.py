@@ -4,7 +4,9 @@ what `make run` loads) and `zhijian serve --load-examples DIR` (the six example 
 Loading the demo month, in order, each step idempotent so a second start changes nothing but
 the tokens: the teams and agents of roster.json (with names); every conversation, stored
 redacted like an upload (a recorded call keeps its audio beside its script, which is its
-transcript, so its findings seek into the recording); the tickets; the inspection of every
+transcript, so its findings seek into the recording); the tickets; the manually entered
+metrics of manual.csv (knowledge-test scores, checked like `POST /api/manual-metrics`); the
+inspection of every
 conversation not yet inspected, here and now, through the same job as the service's (so the
 pages show results on first open); the demo logins — created, or given a new token when they
 exist (tokens are shown once, so every start issues and prints fresh ones); and the reviewers'
@@ -29,6 +31,7 @@ from api.jobs.inspection_job import run_inspection_job
 from api.runtime import Runtime, build_runtime
 from api.services.access import Principal
 from api.services.conversations import store_transcript
+from api.services.manual_metrics import parse_manual_csv, redacted
 from api.services.reviews import review_finding
 from api.services.users import create_user, rotate_token
 from api.settings import Settings
@@ -43,7 +46,7 @@ from models.credentials import users_named
 from models.enums import UNFINISHED, ReviewState, UserRole
 from models.errors import ConflictError
 from models.queries import append_audit, ensure_agent, ensure_team
-from models.repository import save_tickets, ticket_owners
+from models.repository import manual_keys_stored, save_manual_values, save_tickets, ticket_owners
 
 logger = logging.getLogger(__name__)
 ACTOR = "demo"
@@ -61,6 +64,7 @@ class DemoLoaded:
     tickets: int
     decisions: int
     logins: tuple[tuple[DemoLogin, str], ...]
+    manual: int = 0  # manually entered metric values stored
 
 
 def load_demo(settings: Settings, folder: Path, *, progress: TextIO = sys.stderr) -> DemoLoaded:
@@ -72,18 +76,20 @@ def load_demo(settings: Settings, folder: Path, *, progress: TextIO = sys.stderr
             _roster(session, demo)
             stored = sum(_store_transcripts(session, runtime, demo))
             tickets = _import_tickets(session, demo)
+            manual = _import_manual(session, demo)
         inspected, failed = _inspect_pending(runtime, progress)
         with runtime.session() as session:
             logins = tuple(_issue_login(session, login) for login in demo.logins)
             decided = _apply_decisions(session, runtime, demo.decisions, logins)
     finally:
         runtime.engine.dispose()
-    return DemoLoaded(stored, inspected, failed, tickets, decided, logins)
+    return DemoLoaded(stored, inspected, failed, tickets, decided, logins, manual)
 
 
 def print_demo_logins(loaded: DemoLoaded, url: str, out: TextIO = sys.stderr) -> None:
     """The summary and the logins: role, name, what to open, the token (shown this once)."""
-    out.write(f"演示月已就绪：新导入 {loaded.stored} 通会话、{loaded.tickets} 张工单，本次质检 "
+    out.write(f"演示月已就绪：新导入 {loaded.stored} 通会话、{loaded.tickets} 张工单、"
+              f"{loaded.manual} 项人工录入指标，本次质检 "
               f"{loaded.inspected} 通（失败 {loaded.failed}），应用复核决定 {loaded.decisions} 条。\n"
               f"打开 {url}/login ，用下面的令牌登录（令牌每次启动重新签发，只显示这一次）：\n")
     for login, token in loaded.logins:
@@ -151,6 +157,20 @@ def _import_tickets(session: Session, demo: DemoFolder) -> int:
                  entity_id=str(demo.tickets), before=None,
                  after={"imported": len(ids), "skipped": len(parsed.errors)})
     return len(ids)
+
+
+def _import_manual(session: Session, demo: DemoFolder) -> int:
+    """The manual metrics, unless all of them are stored already (refused whole when bad)."""
+    if demo.manual is None:
+        return 0
+    rows = redacted(parse_manual_csv(demo.manual.read_bytes()))
+    if manual_keys_stored(session, rows=rows) == len(rows):
+        return 0
+    save_manual_values(session, rows=rows, entered_by=ACTOR)
+    append_audit(session, actor=ACTOR, action="manual_metrics.imported", entity="manual_metrics",
+                 entity_id=str(demo.manual), before=None,
+                 after={"values": len(rows), "agents": sorted({r.agent_id for r in rows})})
+    return len(rows)
 
 
 def _inspect_pending(runtime: Runtime, progress: TextIO) -> tuple[int, int]:

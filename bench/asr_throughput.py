@@ -55,6 +55,11 @@ LEVERS: dict[str, tuple[dict[str, Any], dict[str, Any] | None, int, int]] = {
     "greedy + tight packing": ({**GREEDY, **TIGHT}, None, 1, 1),
     "greedy + tight + fitted windows": ({**GREEDY, **TIGHT, "fit_pack_windows": True}, None, 1, 1),
     "no prompt": ({"max_prompt_chars": 0}, None, 1, 1),
+    "prompt 18 characters": ({"max_prompt_chars": 18}, None, 1, 1),
+    "beam 2": ({"beam_size": 2}, None, 1, 1),
+    "beam 3": ({"beam_size": 3}, None, 1, 1),
+    "beam 2 + prompt 18 characters": ({"beam_size": 2, "max_prompt_chars": 18}, None, 1, 1),
+    "beam 2 + tight + fitted windows": ({"beam_size": 2, **TIGHT, "fit_pack_windows": True}, None, 1, 1),
     "VAD padding 100 ms": ({}, {"speech_pad_ms": 100}, 1, 1),
     "int8_float32": ({"compute_type": "int8_float32"}, None, 1, 1),
     "batch 8": ({"batch_size": 8}, None, 1, 1),
@@ -129,13 +134,18 @@ def print_table(runs: dict[str, list[dict[str, Any]]]) -> None:
     out.flush()
 
 
-def run_throughput(workdir: Path, *, levers: bool, repeat: int) -> int:
-    """Today's settings and the default (and the levers), alternated `repeat` times."""
+def run_throughput(workdir: Path, *, levers: list[str] | None, repeat: int) -> int:
+    """Today's settings and the default (and the levers: all of them when `levers` is empty,
+    those named otherwise), alternated `repeat` times."""
     call = workdir / "synthesised_call.wav"
     if not call.with_suffix(".turns.json").exists():
         fixture_call(call)
     clips = [SPEECH_DIR / name for name in references(SPEECH_DIR)]
-    names = list(SETTINGS) + (list(LEVERS) if levers else [])
+    unknown = [name for name in levers or [] if name not in LEVERS]
+    if unknown:
+        sys.stderr.write(f"unknown lever(s): {unknown}; choose from {list(LEVERS)}\n")
+        return 2
+    names = list(SETTINGS) + ([] if levers is None else (levers or list(LEVERS)))
     runs: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
     for _ in range(repeat):
         for name in names:

@@ -32,6 +32,14 @@ class MetricDefinition(BaseModel):
     unit: str
     target: float | None = None
     skill: str | None = None
+    range: tuple[float, float | None] | None = None  # manual input: [low, high]; high null: none
+
+    def valid_range(self) -> tuple[float, float | None]:
+        """What a manually entered value may be: `range` when given, else by unit (a
+        percentage or a score 0–100, a count or an amount ≥ 0)."""
+        if self.range is not None:
+            return self.range
+        return (0.0, 100.0) if self.unit in ("%", "分") else (0.0, None)
 
     def better(self, value: float, reference: float) -> bool:
         """True when `value` is strictly better than `reference` in this metric's direction."""

@@ -64,7 +64,8 @@ def register(subparsers: SubParsers) -> None:
 def add_pipeline_arguments(parser: argparse.ArgumentParser) -> None:
     """The options that choose the pipeline's models and redaction (shared with other commands)."""
     parser.add_argument("--sentiment-model", default=None, metavar="DIR",
-                        help="情绪模型目录（默认：内置模型）")
+                        help="情绪模型目录（默认：内置模型）；或 m3e-small：仅限非商业研究用途"
+                             "（non-commercial research only），先运行 `make m3e-small`")
     parser.add_argument("--no-sentiment", action="store_true",
                         help="不运行情绪模型（情绪类规则不会触发）")
     parser.add_argument("--no-redact", action="store_true",

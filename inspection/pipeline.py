@@ -60,7 +60,7 @@ class PipelineSettings:
     rules_dir: Path | None = None
     redact: bool = True
     sentiment_enabled: bool = True
-    sentiment_model: str | None = None
+    sentiment_model: str | None = None  # a model dir, or "m3e-small" (research-only licence)
     sentiment_threads: int | None = None
     transcriber: Mapping[str, Any] = field(default_factory=dict)  # TranscriberOptions.from_dict
     review_confidence: float = DEFAULT_REVIEW_CONFIDENCE

@@ -96,6 +96,24 @@ def finished_conversations(session: Session, *, agent_ids: Sequence[str], since:
             for row in rows]
 
 
+def all_finished(session: Session) -> list[tuple[Conversation, list[Utterance], list[Finding]]]:
+    """Every `done` conversation with its utterances (in order) and findings: three queries,
+    however many conversations there are."""
+    done = Conversation.status == ConversationStatus.DONE
+    rows = list(session.exec(select(Conversation).where(done).order_by(col(Conversation.id))))
+    utterances: dict[str, list[Utterance]] = {row.id: [] for row in rows}
+    findings: dict[str, list[Finding]] = {row.id: [] for row in rows}
+    for u in session.exec(select(Utterance).join(
+            Conversation, col(Conversation.id) == col(Utterance.conversation_id)).where(done)
+            .order_by(col(Utterance.conversation_id), col(Utterance.index))):
+        utterances.setdefault(u.conversation_id, []).append(u)
+    for f in session.exec(select(Finding).join(
+            Conversation, col(Conversation.id) == col(Finding.conversation_id)).where(done)
+            .order_by(col(Finding.conversation_id), col(Finding.id))):
+        findings.setdefault(f.conversation_id, []).append(f)
+    return [(row, utterances[row.id], findings[row.id]) for row in rows]
+
+
 def latest_start(session: Session, *, agent_ids: Sequence[str]) -> datetime | None:
     """When the newest of these agents' conversations started (None without any)."""
     if not agent_ids:

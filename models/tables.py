@@ -8,9 +8,9 @@ from models.reinspection import ReinspectionItem, ReinspectionRun
 from models.reviews import Appeal, Review
 from models.rule_versions import RulePackVersion, RulePublication
 from models.sampling import MissedFinding, ReviewSample
-from models.tickets import CoachingPlan, Scorecard, Ticket
+from models.tickets import CoachingPlan, ManualMetric, Scorecard, Ticket
 
 __all__ = ["Agent", "Appeal", "AuditEntry", "CoachingPlan", "Conversation", "Finding",
-           "LoginSession", "MissedFinding", "ReinspectionItem", "ReinspectionRun", "Review",
+           "LoginSession", "ManualMetric", "MissedFinding", "ReinspectionItem", "ReinspectionRun", "Review",
            "ReviewSample", "RulePackVersion", "RulePublication", "Scorecard", "Team", "Ticket", "User",
            "Utterance"]

@@ -38,3 +38,19 @@ class CoachingPlan(SQLModel, table=True):
     data: dict[str, Any] = Field(default_factory=empty_dict, sa_column=Column(JSON))
     status: str = Field(default="open", max_length=20)
     created_at: datetime = Field(default_factory=utc_now)
+
+
+class ManualMetric(SQLModel, table=True):
+    """A metric our data cannot supply, entered by a supervisor or reviewer (a knowledge test
+    score …): one value per agent, period and metric; the comment is stored redacted."""
+
+    __table_args__ = (UniqueConstraint("agent_id", "period", "metric"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    agent_id: str = Field(index=True, max_length=100)
+    period: str = Field(index=True, max_length=20)
+    metric: str = Field(max_length=100)
+    value: float
+    comment: str = ""
+    entered_by: str = Field(max_length=200)
+    entered_at: datetime = Field(default_factory=utc_now)

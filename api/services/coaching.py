@@ -21,7 +21,7 @@ from inspection.errors import InvalidInputError
 from inspection.scoring import ScoringPolicy
 from models.errors import NotFoundError
 from models.queries import append_audit
-from models.repository import save_scorecard, stored_inspections, stored_tickets
+from models.repository import save_scorecard, stored_inspections, stored_manual, stored_tickets
 from models.repository.reinspection import rule_versions_of
 
 TEAM_ALERT = "team"  # the agent id of alerts about the whole team
@@ -37,7 +37,7 @@ def period_report(session: Session, policy: ScoringPolicy, *, period: str,
     except ValueError as exc:
         raise InvalidInputError("period", str(exc)) from None
     inputs = CoachingInputs(inspected=tuple(stored_inspections(session, policy)),
-                            tickets=stored_tickets(session))
+                            tickets=stored_tickets(session), manual=stored_manual(session))
     return build_report(inputs, load_template(template), parsed)
 
 

@@ -8,6 +8,7 @@ by the loader (`zhijian serve --load-demo DIR`).
     DIR/tickets.csv                the three months' tickets (docs/coaching.md columns)
     DIR/reviews.json               reviewers' decisions applied at load (earlier vetoes confirmed)
     DIR/plans.csv                  coaching plans done (`zhijian coach --plans`)
+    DIR/manual.csv                 manually entered metrics: monthly knowledge-test scores
     DIR/import/tickets-extra.csv   tickets for the guide's import step (not loaded)
 
 The audio is not written here (the product has no speech synthesis): `make demo-audio`
@@ -24,6 +25,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from coaching.demo.manual import manual_csv
 from coaching.demo.month import CompletedPlan, Decision, DemoMonth
 from coaching.demo.readme import readme_text
 from coaching.demo.roster import AGENTS, LOGINS, TEAMS, DemoLogin
@@ -53,6 +55,7 @@ class DemoFolder:
     calls: tuple[tuple[Path, Path | None], ...]  # (script, its audio when synthesised)
     tickets: Path
     decisions: tuple[Decision, ...]
+    manual: Path | None = None  # manual.csv, when the folder has one
 
 
 def write_demo_month(demo: DemoMonth, out: Path) -> list[Path]:
@@ -64,6 +67,7 @@ def write_demo_month(demo: DemoMonth, out: Path) -> list[Path]:
         "tickets.csv": tickets_csv(demo.tickets),
         "reviews.json": _json([asdict(d) for d in demo.decisions]),
         "plans.csv": _plans_csv(demo.plans),
+        "manual.csv": manual_csv(demo.manual),
         "import/tickets-extra.csv": import_example_csv(demo),
     }
     for start in demo.month_starts():
@@ -163,7 +167,8 @@ def read_demo_folder(root: Path) -> DemoFolder:
         transcripts=tuple(sorted((root / "conversations").glob("*.jsonl"))),
         calls=tuple((s, a if (a := s.with_suffix(AUDIO_SUFFIX)).is_file() else None)
                     for s in scripts),
-        tickets=tickets, decisions=decisions)
+        tickets=tickets, decisions=decisions,
+        manual=manual if (manual := root / "manual.csv").is_file() else None)
 
 
 def _read_json(path: Path) -> Any:

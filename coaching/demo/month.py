@@ -22,8 +22,10 @@ from typing import Any
 from coaching.demo.calls import RECORDED_CALLS, call_plan
 from coaching.demo.dialogue import CallPlan, build_conversation
 from coaching.demo.lines import QUEUES, Queue
+from coaching.demo.manual import manual_rows
 from coaching.demo.roster import AGENTS, DemoAgent, team_of
 from coaching.demo.tickets import TicketContext, generate_tickets, ticket_id_of
+from coaching.manual import ManualRow
 from coaching.periods import DEFAULT_TIMEZONE
 from coaching.tickets import Ticket
 
@@ -63,6 +65,7 @@ class DemoMonth:
     tickets: tuple[Ticket, ...]
     decisions: tuple[Decision, ...]
     plans: tuple[CompletedPlan, ...]
+    manual: tuple[ManualRow, ...] = ()  # knowledge-test scores (`coaching.demo.manual`)
 
     def month_starts(self) -> list[date]:
         return month_starts(self.month)
@@ -106,7 +109,8 @@ def generate_demo_month(month: date = ANCHOR_MONTH, seed: int = DEFAULT_SEED) ->
                         for p in generated if p.veto),
         plans=tuple(CompletedPlan(agent.id, skill, starts[1] + timedelta(days=8))
                     for agent in AGENTS if agent.profile.key == "improver"
-                    for skill in ("emotion_handling", "compliance_script")))
+                    for skill in ("emotion_handling", "compliance_script")),
+        manual=manual_rows(starts, seed))
 
 
 def _month_plans(agent: DemoAgent, index: int, first: date, rng: Random) -> list[CallPlan]:

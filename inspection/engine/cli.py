@@ -1,6 +1,7 @@
 """`zhijian rules check [DIR]`: validate rule packs and run every rule's examples.
 `zhijian rules eval GOLDEN`: measure the packs on labelled conversations (`golden`), optionally
-against a recorded ratchet (`golden_record`).
+against a recorded ratchet (`golden_record`), or with `--audio DIR` on the conversations' recordings
+through speech recognition beside their text (`golden_audio`).
 `zhijian rules backtest --rules NEW_DIR PATH…`: a rule change's diff (`inspection.backtest_cli`)."""
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from inspection.backtest_cli import register_backtest
 from inspection.commandline import EXIT_FAILED_CHECKS, EXIT_INVALID_INPUT, EXIT_OK, SubParsers
 from inspection.engine.examples import ExampleOutcome, run_examples
 from inspection.engine.golden import evaluate_golden, load_golden
+from inspection.engine.golden_audio import evaluate_golden_audio, voice_evaluation_to_dict
 from inspection.engine.golden_record import (
     Record,
     blocking_drops,
@@ -24,7 +26,7 @@ from inspection.engine.golden_record import (
     record_of,
     write_record,
 )
-from inspection.engine.golden_report import format_evaluation, format_ratchet
+from inspection.engine.golden_report import format_evaluation, format_ratchet, format_voice_evaluation
 from inspection.engine.golden_scores import Evaluation, evaluation_to_dict
 from inspection.engine.loader import load_rules
 from inspection.errors import RuleConfigError, ZhijianError
@@ -37,6 +39,9 @@ GOLDEN 是金标目录（其下所有 .json / .jsonl）或单个文件：标准�
 "labels": {规则 id: true|false}（true = 正确的系统必须报出该规则；缺席 = 不评）和可选的 "notes"。
 分母为 0 时：P = 1（规则从未命中），R = 1（没有标注正例），F1 = 2tp/(2tp+fp+fn)，
 tp+fp+fn = 0 时 F1 = 1；宏平均 F1 是各已标注规则 F1 的平均；否决精确率在没有否决时为 1。
+--audio DIR：DIR 中以会话 id 命名的录音（<id>.flac / .opus / .wav …）经语音识别转写后再评，
+只评有录音的会话，文本与语音识别的数字并排列出（另有一票否决召回率与识别字错率）；
+录音带上金标会话自己的 direction / industry / metadata 等字段。
 退出码：0 评测完成；2 输入有误（文件名与字段会指明）；带 --record 时，
 任一指标低于记录、或金标集会话数与记录不符，退出码为 1。"""
 
@@ -71,6 +76,8 @@ def register_eval(actions: SubParsers) -> None:
                           help="棘轮记录文件：任一指标低于它则退出码为 1")
     evaluate.add_argument("--update-record", action="store_true",
                           help="没有指标低于记录时写入新数值（只升不降；金标集增删会话后重新记录）")
+    evaluate.add_argument("--audio", type=Path, default=None, metavar="DIR",
+                          help="录音目录：对有 <会话 id>.<扩展名> 录音的会话，经语音识别再评，与文本并列")
     evaluate.set_defaults(func=run_eval)
 
 
@@ -103,6 +110,8 @@ def run_eval(args: argparse.Namespace) -> int:
     if args.update_record and args.record is None:
         sys.stderr.write("错误: --update-record 需要同时给出 --record FILE\n")
         return EXIT_INVALID_INPUT
+    if args.audio is not None:
+        return run_voice_eval(args)
     try:
         recorded = _recorded(args.record, args.update_record)
         golden = load_golden(args.golden)
@@ -115,6 +124,26 @@ def run_eval(args: argparse.Namespace) -> int:
         _print_evaluation(evaluation, args, None)
         return EXIT_OK
     return _ratchet(evaluation, recorded, args)
+
+
+def run_voice_eval(args: argparse.Namespace) -> int:
+    """`--audio DIR`: the subset with recordings, on text and through ASR, side by side."""
+    if args.record is not None:
+        sys.stderr.write("错误: --audio 不能与 --record 同用：棘轮记录的是全部文本会话 "
+                         "(the ratchet is kept on text)\n")
+        return EXIT_INVALID_INPUT
+    try:
+        golden = load_golden(args.golden)
+        settings = PipelineSettings(rules_dir=args.rules, sentiment_enabled=not args.no_sentiment)
+        evaluation = evaluate_golden_audio(Pipeline.from_settings(settings), golden, args.audio)
+    except ZhijianError as exc:
+        sys.stderr.write(f"错误: {exc}\n")
+        return EXIT_INVALID_INPUT
+    if args.format == "json":
+        sys.stdout.write(json.dumps(voice_evaluation_to_dict(evaluation), ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(format_voice_evaluation(evaluation, args.golden.as_posix()) + "\n")
+    return EXIT_OK
 
 
 def _recorded(path: Path | None, updating: bool) -> Record | None:

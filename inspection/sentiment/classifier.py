@@ -17,6 +17,9 @@ A BERT classifier (the embedded model's architecture) is run by `bert_logits`, p
 with the very same arithmetic as transformers' forward pass but without its per-call Python
 overhead, which is a third of a small batch's time. The loader checks it against the model's own
 forward pass on probe texts and keeps the model's own for anything that differs.
+
+A directory that also carries an n-gram model (``ngram.json`` + ``ngram.safetensors``, the
+embedded model does) has its logits stacked with it (`inspection.sentiment.ngram`).
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from inspection.errors import ModelLoadError
+from inspection.sentiment.m3e import resolve_model_dir
+from inspection.sentiment.ngram import load_ngram_stack
 from inspection.types import SentimentAnalyzer, SentimentLabel, SentimentResult
 
 logger = logging.getLogger("inspection.sentiment")
@@ -86,6 +91,7 @@ class TransformersSentiment:
     batch_size: int = 64
     max_length: int = DEFAULT_MAX_LENGTH
     forward: Forward | None = None  # None: the model's own forward pass
+    stack: Any = None  # an `inspection.sentiment.ngram.NgramStack` when the directory has one
 
     def predict(self, texts: Sequence[str]) -> list[SentimentResult]:
         results: list[SentimentResult] = [EMPTY_RESULT] * len(texts)
@@ -115,6 +121,8 @@ class TransformersSentiment:
                 logits = self.forward(encoded["input_ids"], encoded["attention_mask"])
             else:
                 logits = self.model(**encoded).logits
+            if self.stack is not None:
+                logits = self.stack.combine(logits.float(), texts)
             return torch.softmax(logits.float(), dim=-1).tolist()
 
     def _predict_batch(self, texts: list[str]) -> list[SentimentResult]:
@@ -143,12 +151,13 @@ def load_sentiment_model(
 ) -> SentimentAnalyzer:
     """Load a Hugging Face sequence-classification model directory, offline, onto the CPU.
 
-    `model_dir` None loads the embedded model shipped with zhijian. `threads` sets torch's
+    `model_dir` None loads the embedded model shipped with zhijian; ``"m3e-small"`` the opt-in
+    research-only model (`inspection.sentiment.m3e`). `threads` sets torch's
     intra-op thread count (None leaves torch's default). `max_length` None truncates at the
     model's own limit (`model_limit`). Raises `ModelLoadError` when the
     directory is missing or is not a usable model.
     """
-    path = Path(model_dir) if model_dir is not None else DEFAULT_MODEL_DIR
+    path = resolve_model_dir(model_dir) if model_dir is not None else DEFAULT_MODEL_DIR
     if not (path / "config.json").is_file():
         raise ModelLoadError(
             f"情感模型目录 {path} 不存在或缺少 config.json：请指向一个 Hugging Face 分类模型目录，"
@@ -180,7 +189,7 @@ def load_sentiment_model(
     logger.info("loaded sentiment model %s (%d labels, %s forward pass)", path, len(labels),
                 "plain-torch" if forward else "transformers")
     return TransformersSentiment(model, tokenizer, labels, batch_size=batch_size, max_length=limit,
-                                 forward=forward)
+                                 forward=forward, stack=load_ngram_stack(path))
 
 
 def model_limit(model: Any, tokenizer: Any) -> int:

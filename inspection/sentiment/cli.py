@@ -26,11 +26,15 @@ def register(subparsers: SubParsers) -> None:
         help="逐行情绪分析（negative / neutral / positive）",
         description=(
             "逐行读取文本（文件或标准输入），每行输出一个 JSON："
-            '{"text", "label", "score"}，score 为正面情绪概率 P(positive)。'
+            '{"text", "label", "score"}。score 为正面程度 P(positive) + ½·P(neutral)（中性约 0.5）：'
+            "label 为 positive 时 score ≥ 0.5，negative 时 score ≤ 0.5，与规则的阈值同一刻度。"
         ),
     )
     parser.add_argument("file", nargs="?", type=Path, metavar="FILE", help="文本文件（默认：标准输入）")
-    parser.add_argument("--model", default=None, metavar="DIR", help="情绪模型目录（默认：内置模型）")
+    parser.add_argument(
+        "--model", default=None, metavar="DIR",
+        help="情绪模型目录（默认：内置模型）；或 m3e-small：可选模型，仅限非商业研究用途"
+             "（non-commercial research only），先运行 `make m3e-small`")
     parser.add_argument("--lexicon", action="store_true", help="使用词典方法（不加载模型，更快）")
     parser.add_argument("--threads", type=int, default=None, help="推理线程数")
     parser.add_argument("--batch-size", type=int, default=64, help="批大小（默认 64）")

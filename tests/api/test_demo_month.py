@@ -142,7 +142,8 @@ def test_the_first_load_inspects_everything_and_applies_the_earlier_reviews(
     assert first_load() == DemoLoaded(
         stored=len(demo.transcripts) + len(demo.recorded),
         inspected=len(demo.transcripts) + len(demo.recorded), failed=0,
-        tickets=len(demo.tickets), decisions=len(demo.decisions), logins=first_load().logins)
+        tickets=len(demo.tickets), decisions=len(demo.decisions), logins=first_load().logins,
+        manual=len(demo.manual))
     runtime = build_runtime(loaded)
     with runtime.session() as session:
         rows = session.exec(select(Conversation)).all()
@@ -157,6 +158,8 @@ def test_every_agent_has_a_scorecard_a_bonus_and_three_months_of_trend(
     assert len(cards) == 15
     for agent_id, card in cards.items():
         assert card["total"] is not None and card["tier"] != "insufficient_data", agent_id
+        assert card["weight_coverage"] == 100, agent_id  # the knowledge test too (manual.csv)
+        assert card["metrics"]["knowledge_test_score"] is not None, agent_id
         assert card["bonus_amount"] is not None and card["rank"] is not None, agent_id
         assert [point["total"] is not None for point in card["trend"]] == [True, True], agent_id
 
@@ -219,7 +222,8 @@ def test_the_supervisor_and_the_agent_see_their_own(client: TestClient) -> None:
 def test_a_second_start_changes_nothing_but_the_tokens(tmp_path: Path) -> None:
     settings = loaded_copy(tmp_path)
     again = load_demo(settings, DEMO)
-    assert (again.stored, again.inspected, again.tickets, again.decisions) == (0, 0, 0, 0)
+    assert (again.stored, again.inspected, again.tickets, again.decisions, again.manual) == (
+        0, 0, 0, 0, 0)
     runtime = build_runtime(settings)
     with runtime.session() as session:
         for (_, old), (_, new) in zip(first_load().logins, again.logins, strict=True):
@@ -236,7 +240,7 @@ def test_a_demo_folder_loads_on_postgresql(postgres_url: str, tmp_path: Path) ->
     on the real PostgreSQL: stored, inspected, reviewed, and idempotent."""
     folder = tmp_path / "demo"
     (folder / "calls").mkdir(parents=True)
-    for name in ("roster.json", "reviews.json"):
+    for name in ("roster.json", "reviews.json", "manual.csv"):
         shutil.copy(DEMO / name, folder / name)
     for suffix in (".json", ".flac"):
         shutil.copy(DEMO / "calls" / f"wealth_guaranteed_return{suffix}", folder / "calls")
@@ -252,5 +256,7 @@ def test_a_demo_folder_loads_on_postgresql(postgres_url: str, tmp_path: Path) ->
     first = load_demo(settings, folder)
     assert (first.stored, first.inspected, first.failed, first.tickets) == (22, 22, 0, 299)
     assert first.decisions == 1  # the November veto confirmed
+    assert first.manual == len(generate_demo_month().manual)
     again = load_demo(settings, folder)
-    assert (again.stored, again.inspected, again.tickets, again.decisions) == (0, 0, 0, 0)
+    assert (again.stored, again.inspected, again.tickets, again.decisions, again.manual) == (
+        0, 0, 0, 0, 0)

@@ -65,6 +65,7 @@ def test_an_agent_page_has_a_complete_scorecard_bonus_and_trend(demo_server: Ser
                                                                  page: Page) -> None:
     login(page, demo_server, token("qa_reviewer"), "/agents/A221")
     expect(page.locator("main")).to_contain_text("绩效奖金")
+    expect(page.locator("main")).to_contain_text("数据覆盖权重 100%")  # manual.csv: the knowledge test
     expect(page.locator("svg.trend circle")).to_have_count(3)
     keep(page, "agent")
 

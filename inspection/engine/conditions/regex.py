@@ -35,7 +35,10 @@ from inspection.engine.window import Window
 
 TYPE = "regex"
 
-TIMEOUT_SECONDS = 0.05
+# Wall-clock, not CPU time: under load (job threads sharing the GIL, busy cores) an ordinary
+# pattern that needs microseconds was seen stalled past 50 ms, and a demo load then lost a
+# conversation. One second still stops a runaway pattern on the first utterance it meets.
+TIMEOUT_SECONDS = 1.0
 
 
 class RegexTimeoutError(TimeoutError):

@@ -13,7 +13,7 @@ class TrainConfig:
     """Every knob of a training run; recorded in metrics.json."""
 
     seed: int = 20261123
-    epochs: int = 3
+    epochs: int = 1
     batch_size: int = 32
     learning_rate: float = 7e-4
     warmup_fraction: float = 0.06
@@ -27,9 +27,11 @@ class TrainConfig:
     vocab_size: int = 12000
     callcentre_repeat: int = 30
     mlm_epochs: int = 0
-    teacher: str = "char"
+    teacher: str = "none"
     teacher_weight: float = 0.8
     teacher_folds: int = 5
     teacher_rows: str = "reviews"
+    review_not_neutral: float = 0.3
+    calibrate: bool = True
     threads: int = 1
     max_minutes: float = 120.0

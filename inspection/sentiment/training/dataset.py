@@ -8,6 +8,10 @@ Two sources:
   `importlib.resources`): spoken call-centre turns written for zhijian, labelled negative /
   neutral / positive, customer and agent turns.
 
+``data/callcentre_heldout.csv`` (same columns) is a third, test-only set of call-centre turns,
+written before the shipped model was trained: nothing trains or selects on it
+(`load_heldout`; rows whose text also appears in the other two sources are left out).
+
 The split is a pure function of each text (an MD5 bucket), so it does not depend on row order,
 file order or a random generator, and the training script and the benchmark always agree on it.
 Duplicate texts are kept once; texts whose copies disagree on the label are dropped.
@@ -34,13 +38,16 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_DATA_DIR = REPO_ROOT.parent / "shared" / "data" / "sentiment"
 PACKAGE_DATA = resources.files("inspection.sentiment.training") / "data"
 CALLCENTRE_CSV = Path(str(PACKAGE_DATA / "callcentre_utterances.csv"))  # on disk, wheel or checkout
+CALLCENTRE_HELDOUT_CSV = Path(str(PACKAGE_DATA / "callcentre_heldout.csv"))  # test only
 REVIEW_FILES = ("ChnSentiCorp_htl_all.csv", "waimai_10k.csv", "online_shopping_10_cats.csv.gz")
 
 #: Percent of review texts in the dev and test splits (the rest trains).
 REVIEW_DEV_PERCENT = 10
 REVIEW_TEST_PERCENT = 10
-#: Percent of call-centre utterances held out for testing (there is no call-centre dev split).
+#: Percent of call-centre utterances held out for testing, and (the next buckets) for the dev
+#: split that model selection reads beside review dev; the rest trains.
 CALLCENTRE_TEST_PERCENT = 40
+CALLCENTRE_DEV_PERCENT = 15
 
 CALLCENTRE_SOURCE = "callcentre"
 
@@ -59,13 +66,14 @@ class Example:
 
 @dataclass(frozen=True)
 class Dataset:
-    """Every labelled example, split: reviews into train/dev/test, call-centre into train/test."""
+    """Every labelled example, split: reviews and call-centre turns into train/dev/test."""
 
     review_train: tuple[Example, ...]
     review_dev: tuple[Example, ...]
     review_test: tuple[Example, ...]
     callcentre_train: tuple[Example, ...]
     callcentre_test: tuple[Example, ...]
+    callcentre_dev: tuple[Example, ...] = ()
 
     def sizes(self) -> dict[str, int]:
         return {name: len(getattr(self, name)) for name in self.__dataclass_fields__}
@@ -86,7 +94,10 @@ def review_split(text: str) -> Split:
 
 
 def callcentre_split(text: str) -> Split:
-    return "test" if text_bucket(text) < CALLCENTRE_TEST_PERCENT else "train"
+    bucket = text_bucket(text)
+    if bucket < CALLCENTRE_TEST_PERCENT:
+        return "test"
+    return "dev" if bucket < CALLCENTRE_TEST_PERCENT + CALLCENTRE_DEV_PERCENT else "train"
 
 
 def _open_csv(path: Path) -> io.TextIOBase:
@@ -150,7 +161,17 @@ def load_dataset(data_dir: Path = DEFAULT_DATA_DIR, callcentre_csv: Path = CALLC
         review_test=_where(reviews, review_split, "test"),
         callcentre_train=_where(callcentre, callcentre_split, "train"),
         callcentre_test=_where(callcentre, callcentre_split, "test"),
+        callcentre_dev=_where(callcentre, callcentre_split, "dev"),
     )
+
+
+def load_heldout(dataset: Dataset, path: Path = CALLCENTRE_HELDOUT_CSV) -> tuple[Example, ...]:
+    """The test-only call-centre turns of `path` (empty when the file is absent), less any text
+    that is also in `dataset`."""
+    if not path.is_file():
+        return ()
+    seen = {e.text for name in dataset.__dataclass_fields__ for e in getattr(dataset, name)}
+    return tuple(e for e in load_callcentre(path) if e.text not in seen)
 
 
 def _where(

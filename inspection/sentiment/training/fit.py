@@ -1,6 +1,8 @@
 """The supervised epochs of a training run: AdamW with warm-up and linear decay, length-sorted
-batches, the hard-label + distillation loss (`loss`), and the epoch with the best review-dev
-accuracy kept. `teacher_targets` gives each training row its soft target."""
+batches, the hard-label + distillation + not-neutral loss (`loss`), and the epoch with the best
+dev score kept: the mean of review-dev accuracy (score ≥ 0.5) and call-centre-dev accuracy
+(three labels) — never a test split. `teacher_targets` gives each training row its soft
+target."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from inspection.sentiment.classifier import TransformersSentiment
 from inspection.sentiment.training.batching import collate, make_batches
 from inspection.sentiment.training.config import TEACHER_ROWS, TrainConfig
 from inspection.sentiment.training.dataset import CALLCENTRE_SOURCE, Dataset, Example, training_examples
-from inspection.sentiment.training.evaluation import review_accuracy
+from inspection.sentiment.training.evaluation import label_accuracy, review_accuracy
 from inspection.sentiment.training.loss import LABELS, training_loss
 from inspection.sentiment.training.teacher import TEACHERS, TeacherConfig, teacher_probabilities
 from inspection.types import SentimentLabel
@@ -36,6 +38,7 @@ class _Targets:
     binary: list[bool]
     soft: list[list[float]] | None = None
     soft_weight: float = 0.0
+    not_neutral: float = 0.0
 
 
 @dataclass
@@ -78,7 +81,7 @@ def _train_epoch(
         binary = torch.tensor([data.binary[i] for i in batch])
         soft = torch.tensor([data.soft[i] for i in batch]) if data.soft is not None else None
         logits = run.model(input_ids=ids, attention_mask=mask).logits
-        loss = training_loss(logits, labels, binary, soft, data.soft_weight)
+        loss = training_loss(logits, labels, binary, soft, data.soft_weight, data.not_neutral)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(run.model.parameters(), 1.0)
         run.optimizer.step()
@@ -136,6 +139,7 @@ def train(
         binary=[e.source != CALLCENTRE_SOURCE for e in examples],
         soft=teacher_targets(config, dataset, examples, teacher_cache),
         soft_weight=config.teacher_weight,
+        not_neutral=config.review_not_neutral,
     )
     rng = random.Random(config.seed)
     steps = config.epochs * -(-len(rows) // config.batch_size)
@@ -145,11 +149,11 @@ def train(
     for epoch in range(config.epochs):
         batches = make_batches([len(row) for row in rows], config.batch_size, rng)
         _train_epoch(run, epoch, batches, rows, targets)
-        dev = dev_accuracy(model, tokenizer, dataset.review_dev, config.max_length)
-        history.append(
-            {"epoch": epoch + 1, "dev_accuracy": round(dev, 4), "minutes": round(run.minutes(), 1)}
-        )
-        logger.info("epoch %d dev accuracy %.4f", epoch + 1, dev)
+        review, calls = dev_accuracies(model, tokenizer, dataset, config.max_length)
+        dev = (review + calls) / 2 if dataset.callcentre_dev else review
+        history.append({"epoch": epoch + 1, "dev_accuracy": round(review, 4),
+                        "callcentre_dev_accuracy": round(calls, 4), "minutes": round(run.minutes(), 1)})
+        logger.info("epoch %d dev accuracy: reviews %.4f, call-centre %.4f", epoch + 1, review, calls)
         if dev > best[0]:
             best = (dev, copy.deepcopy(model.state_dict()))
         if run.out_of_time():
@@ -158,8 +162,11 @@ def train(
     return model, history
 
 
-def dev_accuracy(model: Any, tokenizer: Any, examples: Sequence[Example], max_length: int) -> float:
-    """Binary accuracy of `model` (switched to eval mode) on the review `examples`."""
+def dev_accuracies(model: Any, tokenizer: Any, dataset: Dataset, max_length: int) -> tuple[float, float]:
+    """`model`'s (switched to eval mode) review-dev binary accuracy and call-centre-dev
+    three-label accuracy (0 without that split)."""
     model.eval()
     analyzer = TransformersSentiment(model, tokenizer, LABELS, batch_size=128, max_length=max_length)
-    return review_accuracy(analyzer.predict([e.text for e in examples]), examples)
+    review = review_accuracy(analyzer.predict([e.text for e in dataset.review_dev]), dataset.review_dev)
+    calls = dataset.callcentre_dev
+    return review, label_accuracy(analyzer.predict([e.text for e in calls]), calls) if calls else 0.0

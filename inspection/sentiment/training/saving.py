@@ -11,7 +11,8 @@ import transformers
 from inspection.sentiment.training.dataset import Dataset, split_digest
 
 SPLIT_RULE = (
-    "md5(text) bucket 0-99: reviews 0-9 test, 10-19 dev, rest train; call-centre 0-39 test, rest train"
+    "md5(text) bucket 0-99: reviews 0-9 test, 10-19 dev, rest train; "
+    "call-centre 0-39 test, 40-54 dev, rest train"
 )
 
 

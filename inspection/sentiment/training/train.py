@@ -28,10 +28,16 @@ from transformers import BertConfig, BertForSequenceClassification
 
 from inspection.sentiment.classifier import DEFAULT_MODEL_DIR, load_sentiment_model
 from inspection.sentiment.training.batching import collate, make_batches
+from inspection.sentiment.training.calibration import calibrate
 from inspection.sentiment.training.card import write_model_card
 from inspection.sentiment.training.config import TrainConfig
-from inspection.sentiment.training.dataset import DEFAULT_DATA_DIR, load_dataset, training_examples
-from inspection.sentiment.training.evaluation import evaluate
+from inspection.sentiment.training.dataset import (
+    DEFAULT_DATA_DIR,
+    Dataset,
+    load_dataset,
+    training_examples,
+)
+from inspection.sentiment.training.evaluation import evaluate, split_figures
 from inspection.sentiment.training.fit import train
 from inspection.sentiment.training.loss import LABELS
 from inspection.sentiment.training.pretrain import pretrain_mlm
@@ -75,11 +81,18 @@ def run(
     mlm_losses = pretrain(config, model, tokenizer, texts) if config.mlm_epochs else []
     model, history = train(config, dataset, tokenizer, model, teacher_cache)
     train_minutes = round((time.monotonic() - started) / 60, 1)
+    save_model(model, tokenizer, output_dir)  # the uncalibrated weights first: a later failure keeps them
+    calibration = (
+        asdict(calibrate(model, tokenizer, dataset.review_dev, dataset.callcentre_dev, config.max_length))
+        if config.calibrate else None
+    )
     save_model(model, tokenizer, output_dir)
     shipped = load_sentiment_model(output_dir, threads=config.threads)
     metrics: dict[str, Any] = {
         **evaluate(shipped, dataset.review_test, dataset.callcentre_test),
         "review_dev_accuracy": max((h["dev_accuracy"] for h in history), default=None),
+        **dev_figures(shipped, dataset),
+        "calibration": calibration,
         "history": history,
         "mlm_losses": mlm_losses,
         "train_minutes": train_minutes,
@@ -92,6 +105,16 @@ def run(
     (output_dir / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2) + "\n")
     write_model_card(output_dir, metrics)
     return metrics
+
+
+def dev_figures(analyzer: Any, dataset: Dataset) -> dict[str, float | None]:
+    """The saved model's accuracy, ECE and neutral share on the dev splits (after calibration)."""
+    figures: dict[str, float | None] = {}
+    for name in ("review_dev", "callcentre_dev"):
+        examples = getattr(dataset, name)
+        for key, value in split_figures(analyzer, examples, binary=name.startswith("review")).items():
+            figures[f"{name}_{key}"] = value
+    return figures
 
 
 def make_tokenizer(config: TrainConfig, texts: list[str]) -> Any:

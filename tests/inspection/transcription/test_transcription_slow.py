@@ -157,13 +157,19 @@ def test_two_different_turns_of_one_channel_share_one_window(
     channel[16_000 * 1 : 16_000 * 1 + len(welcome)] = welcome
     channel[16_000 * 12 : 16_000 * 12 + len(happy)] = happy
     decoder = transcriber.decoder
-    windows: list[int] = []
+    windows: list[list[float]] = []  # per decode: each clip's seconds
     decode_clips = decoder.fallback.decode_clips
     monkeypatch.setattr(decoder.fallback, "decode_clips",
-                        lambda clips, window_s, **kw: windows.append(len(clips))
+                        lambda clips, window_s, **kw: windows.append([len(c) / 16_000 for c in clips])
                         or decode_clips(clips, window_s, **kw))
     segments = transcriber.recognise(channel)
-    assert windows == [1], windows  # one window, nothing decoded again on its own
+    # one window holding both turns: the regions with the gap between them cut to the packing
+    # gap, longer than the welcome clip (5.5 s) alone
+    assert len(windows[0]) == 1 and windows[0][0] > 6.0, windows
+    # The packed decoder decodes a region again on its own when the packed pass skipped its
+    # words; whether whisper skips the short happy clip there varies with the CPU's int8 kernels
+    # (CI saw it; CT2_FORCE_CPU_ISA=GENERIC shows it here). Such a retry is that one region only.
+    assert len(windows) <= 2 and all(len(w) == 1 and w[0] < 3.0 for w in windows[1:]), windows
     assert len(segments) == 2, segments
     assert 1.0 <= segments[0].start <= 2.0 and 12.0 <= segments[1].start <= 13.0, segments
     # the same reading-changes-with-the-window caveat as above (打磨院…云食别 here: 26 %)

@@ -5,10 +5,12 @@ from pathlib import Path
 
 from inspection.sentiment.training.dataset import (
     CALLCENTRE_CSV,
+    Dataset,
     Example,
     callcentre_split,
     deduplicate,
     load_callcentre,
+    load_heldout,
     review_split,
     text_bucket,
 )
@@ -37,7 +39,17 @@ def test_split_is_a_function_of_the_text() -> None:
     splits = Counter(review_split(f"评论{i}") for i in range(5000))
     assert 400 < splits["test"] < 600 and 400 < splits["dev"] < 600
     calls = Counter(callcentre_split(example.text) for example in load_callcentre())
-    assert set(calls) == {"train", "test"}
+    assert set(calls) == {"train", "dev", "test"}
+    assert calls["dev"] >= 100  # enough to select on beside review dev
+
+
+def test_heldout_rows_never_repeat_a_dataset_text(tmp_path) -> None:
+    dataset = Dataset((), (), (), (Example("我要投诉", "negative", "callcentre"),), ())
+    heldout = tmp_path / "heldout.csv"
+    heldout.write_text("label,role,kind,text\nnegative,customer,x,我要投诉\nneutral,customer,x,查下账单\n",
+                       encoding="utf-8")
+    assert [e.text for e in load_heldout(dataset, heldout)] == ["查下账单"]
+    assert load_heldout(dataset, tmp_path / "absent.csv") == ()
 
 
 def test_deduplicate_drops_conflicting_labels() -> None:
