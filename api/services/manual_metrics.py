@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from api.runtime import Runtime
 from api.services.access import Principal
-from api.services.uploads import UploadTooLargeError, decode_text
+from api.services.uploads import csv_upload_text
 from coaching.dictionary import load_metric_dictionary
 from coaching.manual import COLUMNS, ManualRow, parse_manual_rows
 from coaching.periods import parse_period
@@ -73,13 +73,7 @@ def redacted(rows: list[ManualRow]) -> list[ManualRow]:
 
 def parse_manual_csv(body: bytes) -> list[ManualRow]:
     """The rows of an uploaded CSV; `InvalidInputError` naming every bad line (no database)."""
-    if len(body) > MAX_MANUAL_BYTES:
-        raise UploadTooLargeError(f"人工录入文件过大：超过上限 {MAX_MANUAL_BYTES} 字节")
-    text = decode_text(body, source=MANUAL_SOURCE, not_utf8="不是 UTF-8 编码：请另存为 UTF-8")
-    if not text.strip():
-        raise InvalidInputError(MANUAL_SOURCE, "文件为空")
-    if "\x00" in text:
-        raise InvalidInputError(MANUAL_SOURCE, "含有 NUL 字符：不是 CSV 文本")
+    text = csv_upload_text(body, source=MANUAL_SOURCE, limit=MAX_MANUAL_BYTES, what="人工录入文件")
     reader = csv.DictReader(io.StringIO(text), strict=True)
     try:
         fields = {(name or "").strip() for name in reader.fieldnames or ()}

@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from api.runtime import Runtime
 from api.services.access import Principal
-from api.services.uploads import UploadTooLargeError, decode_text
+from api.services.uploads import csv_upload_text
 from coaching.tickets import RowError, Ticket, TicketImport, parse_ticket_rows
 from inspection.errors import InvalidInputError
 from models.enums import REVIEWERS
@@ -69,13 +69,7 @@ def parse_ticket_csv(body: bytes) -> tuple[TicketImport, list[int]]:
     """The rows of an uploaded ticket CSV (no database: `ZhijianError`s are the only errors bad
     input can raise), and the line of each ticket. A row whose ids do not fit the table is a
     bad row like any other."""
-    if len(body) > MAX_TICKETS_BYTES:
-        raise UploadTooLargeError(f"工单文件过大：超过上限 {MAX_TICKETS_BYTES} 字节")
-    text = decode_text(body, source=TICKETS_SOURCE, not_utf8="不是 UTF-8 编码：请另存为 UTF-8")
-    if not text.strip():
-        raise InvalidInputError(TICKETS_SOURCE, "文件为空")
-    if "\x00" in text:
-        raise InvalidInputError(TICKETS_SOURCE, "含有 NUL 字符：不是 CSV 文本")
+    text = csv_upload_text(body, source=TICKETS_SOURCE, limit=MAX_TICKETS_BYTES, what="工单文件")
     reader = _LineTrackingReader(text)
     try:
         parsed = parse_ticket_rows(reader, source=TICKETS_SOURCE)

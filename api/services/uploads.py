@@ -67,6 +67,19 @@ def decode_text(body: bytes, *, source: str, not_utf8: str) -> str:
         raise InvalidInputError(source, not_utf8) from None
 
 
+def csv_upload_text(body: bytes, *, source: str, limit: int, what: str) -> str:
+    """The text of an uploaded CSV (`what` names it in Chinese: 工单文件, 人工录入文件), refused when
+    over `limit` bytes, not UTF-8, empty, or holding NUL bytes (a binary file)."""
+    if len(body) > limit:
+        raise UploadTooLargeError(f"{what}过大：超过上限 {limit} 字节")
+    text = decode_text(body, source=source, not_utf8="不是 UTF-8 编码：请另存为 UTF-8")
+    if not text.strip():
+        raise InvalidInputError(source, "文件为空")
+    if "\x00" in text:
+        raise InvalidInputError(source, "含有 NUL 字符：不是 CSV 文本")
+    return text
+
+
 def parse_json_body(body: bytes) -> dict[str, Any]:
     """One canonical conversation object (validated later, field by field)."""
     if not body.strip():
