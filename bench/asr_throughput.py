@@ -60,6 +60,8 @@ LEVERS: dict[str, tuple[dict[str, Any], dict[str, Any] | None, int, int]] = {
     "beam 3": ({"beam_size": 3}, None, 1, 1),
     "beam 2 + prompt 18 characters": ({"beam_size": 2, "max_prompt_chars": 18}, None, 1, 1),
     "beam 2 + tight + fitted windows": ({"beam_size": 2, **TIGHT, "fit_pack_windows": True}, None, 1, 1),
+    "beam 3 + tight + fitted windows": ({"beam_size": 3, **TIGHT, "fit_pack_windows": True}, None, 1, 1),
+    "tight + fitted windows": ({**TIGHT, "fit_pack_windows": True}, None, 1, 1),
     "VAD padding 100 ms": ({}, {"speech_pad_ms": 100}, 1, 1),
     "int8_float32": ({"compute_type": "int8_float32"}, None, 1, 1),
     "batch 8": ({"batch_size": 8}, None, 1, 1),

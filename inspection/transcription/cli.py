@@ -74,7 +74,7 @@ def _add_model_arguments(group: argparse._ArgumentGroup) -> None:
         help="运行设备（默认 auto：有 GPU 用 GPU）",
     )
     group.add_argument("--compute-type", default=None, help="计算精度（默认：CPU int8，GPU float16）")
-    group.add_argument("--beam-size", type=int, default=None, help="束搜索宽度（默认 5）")
+    group.add_argument("--beam-size", type=int, default=None, help="束搜索宽度（默认 3）")
     group.add_argument("--retry-beam-size", type=int, default=None, metavar="N",
                        help="首遍解码失败（平均对数概率过低、文本重复或漏段）的窗口用此宽度重解"
                             "（默认 0：不重解；--beam-size 1 --retry-beam-size 5 为贪心优先，更快、略不准）")
@@ -88,11 +88,12 @@ def _add_model_arguments(group: argparse._ArgumentGroup) -> None:
         help="每次一起解码的 30 秒窗口数（默认 4；0 表示逐段顺序解码）",
     )
     group.add_argument("--pack-limit", type=float, default=None, metavar="SECONDS",
-                       help="拼入一个 30 秒窗口的语音上限（默认 27）")
+                       help="拼入一个 30 秒窗口的语音上限（默认 28.5）")
     group.add_argument("--pack-gap", type=float, default=None, metavar="SECONDS",
-                       help="窗口内相邻语音段之间的静音（默认 1.0）")
-    group.add_argument("--fit-windows", action="store_true",
-                       help="按拼入的语音长度缩短编码窗口（不短于 --min-window；更快、略不准）")
+                       help="窗口内相邻语音段之间的静音（默认 0.5）")
+    group.add_argument("--fit-windows", action=argparse.BooleanOptionalAction, default=None,
+                       help="按拼入的语音长度缩短编码窗口（不短于 --min-window；默认开启，"
+                            "--no-fit-windows 总用 30 秒窗口）")
     group.add_argument(
         "--no-pack",
         action="store_true",
@@ -146,7 +147,7 @@ def options_from_args(args: argparse.Namespace) -> dict[str, Any]:
         "batch_size": args.batch_size,
         "pack_limit_s": args.pack_limit,
         "pack_gap_s": args.pack_gap,
-        "fit_pack_windows": args.fit_windows or None,
+        "fit_pack_windows": args.fit_windows,
         "min_window_s": args.min_window,
         "pack_regions": not args.no_pack,
         "agent_channel": args.agent_channel,

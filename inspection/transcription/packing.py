@@ -32,8 +32,8 @@ from inspection.transcription.decoders import (
 from inspection.transcription.progress import report_windows
 from inspection.transcription.segments import RecognisedSegment, build_segment, join_words
 
-PACK_LIMIT_S = 27.0
-PACK_GAP_S = 1.0
+PACK_LIMIT_S = 28.5
+PACK_GAP_S = 0.5
 MIN_CHARS_PER_SECOND = 0.75  # slow Mandarin is ~3 characters a second
 _RECHECK_MIN_S = 1.5  # shorter regions may hold a single 嗯
 PACKING_ROUNDS = 2

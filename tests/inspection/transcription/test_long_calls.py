@@ -99,7 +99,7 @@ class WordsAtTheStart:
 
 
 def test_the_packed_decoder_reports_its_windows(caplog: pytest.LogCaptureFixture) -> None:
-    decoder = PackedDecoder(WordsAtTheStart(), batch_size=2)  # type: ignore[arg-type]
+    decoder = PackedDecoder(WordsAtTheStart(), batch_size=2, limit_s=27.0, gap_s=1.0)  # type: ignore[arg-type]
     samples = np.ones(120 * 16_000, dtype=np.float32)
     with caplog.at_level(logging.INFO, logger=PROGRESS_LOGGER.name):
         decoder.decode(samples, [(1.0, 3.0), (40.0, 66.0), (90.0, 92.0)])

@@ -90,7 +90,7 @@ class FakeFallback:
 
 def test_packed_decoder_decodes_skipped_regions_alone_and_keeps_time_order() -> None:
     fallback = FakeFallback()
-    decoder = PackedDecoder(fallback, batch_size=2)  # type: ignore[arg-type]
+    decoder = PackedDecoder(fallback, batch_size=2, limit_s=27.0, gap_s=1.0)  # type: ignore[arg-type]
     samples = np.ones(200 * RATE, dtype=np.float32)
     regions = [(1.0, 3.0), (10.0, 13.0), (40.0, 42.0), (44.0, 70.0), (100.0, 102.0)]
     segments = decoder.decode(samples, regions)
