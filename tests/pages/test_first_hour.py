@@ -67,6 +67,11 @@ def test_an_agent_page_has_a_complete_scorecard_bonus_and_trend(demo_server: Ser
     expect(page.locator("main")).to_contain_text("绩效奖金")
     expect(page.locator("main")).to_contain_text("数据覆盖权重 100%")  # manual.csv: the knowledge test
     expect(page.locator("svg.trend circle")).to_have_count(3)
+    # a metric gap says which reference it misses: A221's response time meets its target and is
+    # a gap only against the team median, so the page must not read as a missed target
+    gap = page.locator("p", has_text="指标差距：平均响应时长")
+    expect(gap).to_contain_text("目标 30 已达到")
+    expect(gap).to_contain_text("差于团队中位")
     keep(page, "agent")
 
 
