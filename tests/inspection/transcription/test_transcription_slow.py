@@ -29,7 +29,8 @@ pytestmark = pytest.mark.slow
 
 # CTranslate2's int8 kernels differ by CPU instruction set, and whisper-base's reading of the
 # welcome clip with them (measured on one AMD EPYC: AVX2 大魔院, AVX-512 语音识别 → 云食别,
-# generic exact). One misheard word is 2-3 of its 19 characters.
+# generic exact; with fitted windows, the default since 2026-12-05, generic reads 银食别 at 8 kHz).
+# One misheard word is 2-3 of its 19 characters.
 ONE_MISHEARD_WORD = 3 / 19
 
 
@@ -70,7 +71,7 @@ def test_8k_telephone_clip(transcriber: Transcriber, speech_dir: Path, tmp_path:
     clip = resample(read_clip(speech_dir / "zh_welcome.wav"), 8000)
     conversation = transcriber.transcribe(write_wav(tmp_path / "tel.wav", [clip], rate=8000))
     text = "".join(u.text for u in conversation.utterances)
-    assert cer(WELCOME, text) <= 0.15, text
+    assert cer(WELCOME, text) <= ONE_MISHEARD_WORD, text
 
 
 def test_mono_mix_infers_roles_and_says_so(
