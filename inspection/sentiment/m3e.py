@@ -14,10 +14,10 @@ Both directories sit in zhijian's model cache, ``$XDG_CACHE_HOME/zhijian/models`
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from inspection.errors import ModelLoadError
+from inspection.model_cache import model_cache_dir
 
 M3E_NAME = "m3e-small"
 M3E_LICENCE = "仅限非商业研究用途 (m3e-small model card: non-commercial research use only)"
@@ -25,12 +25,6 @@ M3E_LICENCE_SHORT = "non-commercial research only"
 ENCODER_DIRNAME = "m3e-small"
 SENTIMENT_DIRNAME = "m3e-small-sentiment"
 MAKE_TARGET = "make m3e-small"
-
-
-def model_cache_dir() -> Path:
-    """zhijian's model cache (as `inspection.transcription.model.default_cache_dir`)."""
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "zhijian" / "models"
 
 
 def m3e_encoder_path() -> Path:

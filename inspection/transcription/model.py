@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from inspection.errors import ModelLoadError
+from inspection.model_cache import model_cache_dir
 from inspection.transcription.audio import DEFAULT_MAX_DURATION_S
 from inspection.transcription.packing import PACK_GAP_S, PACK_LIMIT_S
 
@@ -155,11 +156,6 @@ def default_compute_type(device: str) -> str:
     return "float16" if device == "cuda" else "int8"
 
 
-def default_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "zhijian" / "models"
-
-
 def return_freed_buffers_to_the_system() -> None:
     """Set glibc's mmap threshold to a fixed 128 KB (its initial value), process-wide.
 
@@ -209,7 +205,7 @@ def load_whisper_model(options: TranscriberOptions) -> WhisperModel:
 
 def _model_path(options: TranscriberOptions) -> str:
     if options.model == EMBEDDED_MODEL:
-        return str(ensure_embedded_model(options.cache_dir or default_cache_dir()))
+        return str(ensure_embedded_model(options.cache_dir or model_cache_dir()))
     path = Path(options.model).expanduser()
     if path.is_dir():
         if not (path / "model.bin").is_file():
