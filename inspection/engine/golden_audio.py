@@ -19,7 +19,6 @@ redacted transcript, punctuation and spaces ignored).
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -41,11 +40,10 @@ from inspection.errors import InvalidInputError, ZhijianError
 from inspection.pipeline import Pipeline
 from inspection.recording_metadata import RecordingMetadata
 from inspection.transcription import AUDIO_EXTENSIONS
-from inspection.transcription.evaluation import character_error_rate
+from inspection.transcription.evaluation import pooled_character_error_rate
 from inspection.types import Conversation
 
 ROLES = ("agent", "customer")
-_NOT_TEXT = re.compile(r"[\W_]+")
 
 
 @dataclass(frozen=True)
@@ -135,14 +133,11 @@ def pooled_cer(references: Sequence[Conversation], transcripts: Sequence[Convers
     role that says nothing in any reference is left out)."""
     pooled: dict[str, float] = {}
     for role in ROLES:
-        errors = characters = 0.0
-        for reference, transcript in zip(references, transcripts, strict=True):
-            said = _role_text(reference, role)
-            length = len(_NOT_TEXT.sub("", said))
-            errors += character_error_rate(said, _role_text(transcript, role)) * length
-            characters += length
-        if characters:
-            pooled[role] = errors / characters
+        rate = pooled_character_error_rate(
+            (_role_text(reference, role), _role_text(transcript, role))
+            for reference, transcript in zip(references, transcripts, strict=True))
+        if rate is not None:
+            pooled[role] = rate
     return pooled
 
 

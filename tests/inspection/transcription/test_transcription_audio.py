@@ -150,3 +150,13 @@ def test_character_error_rate_ignores_punctuation_and_script() -> None:
     assert character_error_rate("每一天都要快乐哦", "每一天，都要快樂哦！") == 0.0
     assert character_error_rate("每一天都要快乐哦", "每一天都要快乐") == 1 / 8
     assert character_error_rate("", "") == 0.0
+
+
+def test_pooled_character_error_rate_weighs_each_pair_by_its_reference_length() -> None:
+    from inspection.transcription.evaluation import pooled_character_error_rate
+
+    # 1 error in 8 characters and 2 in 2: 3 / 10, not the mean of 1/8 and 1
+    assert pooled_character_error_rate([("每一天都要快乐哦", "每一天都要快乐"), ("你好", "")]) == 3 / 10
+    # an empty reference adds nothing, and none at all gives no rate
+    assert pooled_character_error_rate([("你好", "你好"), ("", "多余")]) == 0.0
+    assert pooled_character_error_rate([("", "多余")]) is None
