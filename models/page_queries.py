@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, TypeVar
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -13,6 +14,8 @@ from models.conversations import Conversation, Finding, Utterance
 from models.enums import UNFINISHED, ConversationStatus
 from models.people import Agent, Team
 from models.queries import ConversationFilter, filtered
+
+_Row = TypeVar("_Row", Utterance, Finding)
 
 
 @dataclass(frozen=True)
@@ -101,17 +104,20 @@ def all_finished(session: Session) -> list[tuple[Conversation, list[Utterance], 
     however many conversations there are."""
     done = Conversation.status == ConversationStatus.DONE
     rows = list(session.exec(select(Conversation).where(done).order_by(col(Conversation.id))))
-    utterances: dict[str, list[Utterance]] = {row.id: [] for row in rows}
-    findings: dict[str, list[Finding]] = {row.id: [] for row in rows}
-    for u in session.exec(select(Utterance).join(
-            Conversation, col(Conversation.id) == col(Utterance.conversation_id)).where(done)
-            .order_by(col(Utterance.conversation_id), col(Utterance.index))):
-        utterances.setdefault(u.conversation_id, []).append(u)
-    for f in session.exec(select(Finding).join(
-            Conversation, col(Conversation.id) == col(Finding.conversation_id)).where(done)
-            .order_by(col(Finding.conversation_id), col(Finding.id))):
-        findings.setdefault(f.conversation_id, []).append(f)
-    return [(row, utterances[row.id], findings[row.id]) for row in rows]
+    utterances = _of_done(session, Utterance, col(Utterance.index))
+    findings = _of_done(session, Finding, col(Finding.id))
+    return [(row, utterances.get(row.id, []), findings.get(row.id, [])) for row in rows]
+
+
+def _of_done(session: Session, table: type[_Row], order: Any) -> dict[str, list[_Row]]:
+    """The rows of `table` that belong to `done` conversations, by conversation id, in `order`."""
+    by_conversation: dict[str, list[_Row]] = {}
+    query = (select(table).join(Conversation, col(Conversation.id) == col(table.conversation_id))
+             .where(Conversation.status == ConversationStatus.DONE)
+             .order_by(col(table.conversation_id), order))
+    for row in session.exec(query):
+        by_conversation.setdefault(row.conversation_id, []).append(row)
+    return by_conversation
 
 
 def latest_start(session: Session, *, agent_ids: Sequence[str]) -> datetime | None:
