@@ -18,8 +18,6 @@ from typing import Any
 
 import torch
 
-from inspection.sentiment.classifier import bert_logits
-from inspection.sentiment.training.batching import collate
 from inspection.sentiment.training.dataset import Example
 from inspection.sentiment.training.loss import LABELS
 
@@ -36,18 +34,25 @@ class Calibration:
     dev_nll_after: float
 
 
-def dev_logits(model: Any, tokenizer: Any, examples: Sequence[Example], max_length: int,
-               batch_size: int = 128) -> tuple[Any, Any]:
-    """(logits, label indices) of `examples` under `model` in eval mode."""
+def dev_logits(model: Any, tokenizer: Any, examples: Sequence[Example], max_length: int) -> Any:
+    """The logits of any sequence-classification `model` (eval mode) for each example, in order
+    (batched shortest first, so little padding)."""
     model.eval()
-    rows = tokenizer([e.text for e in examples], truncation=True, max_length=max_length)["input_ids"]
-    outputs = []
+    order = sorted(range(len(examples)), key=lambda i: len(examples[i].text))
+    out = torch.zeros(len(examples), len(LABELS))
     with torch.inference_mode():
-        for start in range(0, len(rows), batch_size):
-            ids, mask = collate(rows[start : start + batch_size], tokenizer.pad_token_id)
-            outputs.append(bert_logits(model, ids, mask).float())
-    logits = torch.cat(outputs) if outputs else torch.zeros(0, len(LABELS))
-    return logits, torch.tensor([LABELS.index(e.label) for e in examples], dtype=torch.long)
+        for start in range(0, len(order), 64):
+            chunk = order[start : start + 64]
+            encoded = tokenizer([examples[i].text for i in chunk], padding=True, truncation=True,
+                                max_length=max_length, return_tensors="pt")
+            out[chunk] = model(input_ids=encoded["input_ids"],
+                               attention_mask=encoded["attention_mask"]).logits.float()
+    return out
+
+
+def dev_labels(examples: Sequence[Example]) -> Any:
+    """The examples' label indices (in `LABELS` order) as a tensor."""
+    return torch.tensor([LABELS.index(e.label) for e in examples], dtype=torch.long)
 
 
 def _nll(groups: Sequence[tuple[Any, Any]], log_t: Any, bias: Any) -> Any:
@@ -92,7 +97,8 @@ def apply_calibration(model: Any, calibration: Calibration) -> None:
 def calibrate(model: Any, tokenizer: Any, review_dev: Sequence[Example],
               callcentre_dev: Sequence[Example], max_length: int) -> Calibration:
     """Fit on the dev splits and apply to `model`; returns what was applied."""
-    groups = [dev_logits(model, tokenizer, split, max_length) for split in (review_dev, callcentre_dev)]
+    groups = [(dev_logits(model, tokenizer, split, max_length), dev_labels(split))
+              for split in (review_dev, callcentre_dev)]
     calibration = fit_calibration(groups)
     apply_calibration(model, calibration)
     return calibration

@@ -31,10 +31,10 @@ import torch
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
 from inspection.sentiment.m3e import M3E_LICENCE, m3e_encoder_path, m3e_sentiment_path
+from inspection.sentiment.training.calibration import dev_logits
 from inspection.sentiment.training.dataset import DEFAULT_DATA_DIR, load_dataset
 from inspection.sentiment.training.finetune_fit import (
     FitSettings,
-    dev_logits,
     dev_rows,
     dev_score,
     fit,

@@ -22,6 +22,7 @@ from typing import Any
 import torch
 
 from inspection.sentiment.training.batching import collate, make_batches
+from inspection.sentiment.training.calibration import dev_logits
 from inspection.sentiment.training.dataset import Dataset, Example
 from inspection.sentiment.training.loss import LABELS
 
@@ -70,21 +71,6 @@ def dev_rows(dataset: Dataset, review_dev_rows: int, seed: int) -> list[Example]
     if len(reviews) > review_dev_rows:
         reviews = random.Random(seed + 1).sample(reviews, review_dev_rows)
     return [*reviews, *dataset.callcentre_dev]
-
-
-def dev_logits(model: Any, tokenizer: Any, examples: Sequence[Example], max_length: int) -> Any:
-    """The model's logits (eval mode) for each example, in order."""
-    model.eval()
-    order = sorted(range(len(examples)), key=lambda i: len(examples[i].text))
-    out = torch.zeros(len(examples), len(LABELS))
-    with torch.inference_mode():
-        for start in range(0, len(order), 64):
-            chunk = order[start : start + 64]
-            encoded = tokenizer([examples[i].text for i in chunk], padding=True, truncation=True,
-                                max_length=max_length, return_tensors="pt")
-            out[chunk] = model(input_ids=encoded["input_ids"],
-                               attention_mask=encoded["attention_mask"]).logits.float()
-    return out
 
 
 def dev_score(logits: Any, examples: Sequence[Example]) -> dict[str, float]:

@@ -29,7 +29,7 @@ from safetensors.numpy import load_file, save_file
 
 from inspection.sentiment.classifier import DEFAULT_MODEL_DIR
 from inspection.sentiment.ngram import NGRAM_JSON, NGRAM_WEIGHTS, load_ngram_stack
-from inspection.sentiment.training.calibration import dev_logits
+from inspection.sentiment.training.calibration import dev_labels, dev_logits
 from inspection.sentiment.training.card import write_model_card
 from inspection.sentiment.training.config import TrainConfig
 from inspection.sentiment.training.dataset import (
@@ -161,7 +161,7 @@ def run(model_dir: Path, data_dir: Path, c: float, cache: Path | None) -> dict[s
     max_length = int(model.config.max_position_embeddings)
     groups = []
     for split in (dataset.review_dev, dataset.callcentre_dev):
-        bert, labels = dev_logits(model, tokenizer, split, max_length)
+        bert, labels = dev_logits(model, tokenizer, split, max_length), dev_labels(split)
         groups.append((bert, torch.from_numpy(ngram.logits([e.text for e in split])).float(), labels))
     stack = fit_stack(groups)
     stack["dev"] = dev_report(groups, stack)
