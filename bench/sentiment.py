@@ -55,6 +55,7 @@ from inspection.sentiment.training.dataset import (
 )
 from inspection.sentiment.training.evaluation import review_accuracy, split_figures, wilson_interval
 from inspection.sentiment.training.loss import LABELS
+from inspection.sentiment.training.teacher import char_tfidf
 from inspection.types import SentimentAnalyzer, SentimentLabel, SentimentResult
 
 logger = logging.getLogger("bench.sentiment")
@@ -109,7 +110,6 @@ class LinearBaseline:
 def train_linear_baseline(dataset: Dataset, repeat: int) -> tuple[LinearBaseline, float]:
     """Fit TF-IDF + LR on the training split; pick C by review dev accuracy."""
     # scikit-learn is optional (the `bench` extra): imported where the baseline is fitted.
-    from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
 
@@ -117,8 +117,7 @@ def train_linear_baseline(dataset: Dataset, repeat: int) -> tuple[LinearBaseline
     texts, targets = [e.text for e in examples], [LABELS.index(e.label) for e in examples]
     best: tuple[float, LinearBaseline | None, float] = (-1.0, None, 0.0)
     for c in LINEAR_CS:
-        vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2)
-        pipeline = make_pipeline(vectorizer, LogisticRegression(C=c, max_iter=2000))
+        pipeline = make_pipeline(char_tfidf(), LogisticRegression(C=c, max_iter=2000))
         pipeline.fit(texts, targets)
         baseline = LinearBaseline(pipeline)
         dev = review_accuracy(baseline.predict([e.text for e in dataset.review_dev]), dataset.review_dev)

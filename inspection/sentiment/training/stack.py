@@ -40,6 +40,7 @@ from inspection.sentiment.training.dataset import (
     training_examples,
 )
 from inspection.sentiment.training.loss import LABELS
+from inspection.sentiment.training.teacher import char_tfidf
 
 logger = logging.getLogger("inspection.sentiment.training")
 
@@ -47,11 +48,10 @@ logger = logging.getLogger("inspection.sentiment.training")
 def fit_ngram(dataset: Dataset, repeat: int, c: float) -> tuple[dict[str, Any], dict[str, Any], Any]:
     """(meta, tensors, check) of an NB-scaled TF-IDF LR on the training rows; `check(texts)`
     gives scikit-learn's logits for the export test."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
     examples = training_examples(dataset, repeat)
-    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2)
+    vectorizer = char_tfidf()
     features = vectorizer.fit_transform([e.text for e in examples])
     targets = np.array([LABELS.index(e.label) for e in examples])
     present = (features > 0).astype(np.float64)

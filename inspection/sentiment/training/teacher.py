@@ -23,6 +23,7 @@ from typing import Any
 import jieba
 import numpy as np
 
+from inspection.sentiment.ngram import NGRAM_RANGE
 from inspection.sentiment.training.dataset import CALLCENTRE_SOURCE, Example, text_bucket
 
 logger = logging.getLogger("inspection.sentiment.training")
@@ -54,18 +55,24 @@ def _word_grams(words: list[str]) -> list[str]:
     return words + [" ".join(pair) for pair in itertools.pairwise(words)]
 
 
-def _vectorizers(kind: str) -> list[tuple[Callable[[], Any], bool]]:
-    """Factories of the TF-IDF vectorizers of `kind`, each with whether it reads word lists."""
-    # scikit-learn is optional (the `train` extra): imported only when a teacher is fitted.
+def char_tfidf() -> Any:
+    """The character 1–3-gram TF-IDF (sublinear tf, grams seen at least twice) of the linear
+    baseline, the teacher and the stacked n-gram model, whose runtime features
+    (`inspection.sentiment.ngram`) reproduce it."""
+    # scikit-learn is optional (the `train` / `bench` extras): imported only when one is fitted.
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    def char() -> Any:
-        return TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2)
+    return TfidfVectorizer(analyzer="char", ngram_range=NGRAM_RANGE, sublinear_tf=True, min_df=2)
+
+
+def _vectorizers(kind: str) -> list[tuple[Callable[[], Any], bool]]:
+    """Factories of the TF-IDF vectorizers of `kind`, each with whether it reads word lists."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
     def word() -> Any:
         return TfidfVectorizer(analyzer=_word_grams, sublinear_tf=True, min_df=2)
 
-    chosen = [(char, False)]
+    chosen: list[tuple[Callable[[], Any], bool]] = [(char_tfidf, False)]
     if kind == "char+word":
         chosen.append((word, True))
     return chosen
