@@ -31,7 +31,7 @@ from api.jobs.inspection_job import run_inspection_job
 from api.runtime import Runtime, build_runtime
 from api.services.access import Principal
 from api.services.conversations import store_transcript
-from api.services.manual_metrics import parse_manual_csv, redacted
+from api.services.manual_metrics import parse_manual_csv, store_manual_rows
 from api.services.reviews import review_finding
 from api.services.users import create_user, rotate_token
 from api.settings import Settings
@@ -46,7 +46,7 @@ from models.credentials import users_named
 from models.enums import UNFINISHED, ReviewState, UserRole
 from models.errors import ConflictError
 from models.queries import append_audit, ensure_agent, ensure_team
-from models.repository import manual_keys_stored, save_manual_values, save_tickets, ticket_owners
+from models.repository import manual_keys_stored, save_tickets, ticket_owners
 
 logger = logging.getLogger(__name__)
 ACTOR = "demo"
@@ -163,14 +163,10 @@ def _import_manual(session: Session, demo: DemoFolder) -> int:
     """The manual metrics, unless all of them are stored already (refused whole when bad)."""
     if demo.manual is None:
         return 0
-    rows = redacted(parse_manual_csv(demo.manual.read_bytes()))
+    rows = parse_manual_csv(demo.manual.read_bytes())
     if manual_keys_stored(session, rows=rows) == len(rows):
         return 0
-    save_manual_values(session, rows=rows, entered_by=ACTOR)
-    append_audit(session, actor=ACTOR, action="manual_metrics.imported", entity="manual_metrics",
-                 entity_id=str(demo.manual), before=None,
-                 after={"values": len(rows), "agents": sorted({r.agent_id for r in rows})})
-    return len(rows)
+    return len(store_manual_rows(session, rows, actor=ACTOR, source=str(demo.manual)).rows)
 
 
 def _inspect_pending(runtime: Runtime, progress: TextIO) -> tuple[int, int]:

@@ -55,14 +55,21 @@ def import_manual_metrics(runtime: Runtime, principal: Principal, body: bytes) -
     rows = parse_manual_csv(body)
     with runtime.session() as session:
         _refuse(_out_of_scope(session, principal, rows))
-        kept = redacted(rows)
-        save_manual_values(session, rows=kept, entered_by=principal.actor)
-        report = ManualReport(tuple(kept))
-        append_audit(session, actor=principal.actor, action="manual_metrics.imported",
-                     entity="manual_metrics", entity_id=MANUAL_SOURCE, before=None,
-                     after={"values": len(kept), "agents": report.agents,
-                            "periods": sorted({row.period for row in kept}),
-                            "metrics": sorted({row.metric for row in kept})})
+        return store_manual_rows(session, rows, actor=principal.actor)
+
+
+def store_manual_rows(session: Session, rows: list[ManualRow], *, actor: str,
+                      source: str = MANUAL_SOURCE) -> ManualReport:
+    """Redact the rows' comments, store them (replacing the same agent/period/metric) and audit
+    the import (who, how many values, which agents, periods and metrics)."""
+    kept = redacted(rows)
+    save_manual_values(session, rows=kept, entered_by=actor)
+    report = ManualReport(tuple(kept))
+    append_audit(session, actor=actor, action="manual_metrics.imported", entity="manual_metrics",
+                 entity_id=source, before=None,
+                 after={"values": len(kept), "agents": report.agents,
+                        "periods": sorted({row.period for row in kept}),
+                        "metrics": sorted({row.metric for row in kept})})
     return report
 
 
